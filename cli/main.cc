@@ -1,0 +1,77 @@
+// faultline: a rule-based diagnostic expert system for production incidents.
+// The main is thin: global options, the table of subcommands, and the mapping of errors to
+// one line on stderr and an exit code (../shared/spec/cli.md).
+#include <iostream>
+
+#include <SQLiteCpp/Exception.h>
+
+#include "commands.h"
+#include "common/error.h"
+#include "common/spell.h"
+
+namespace {
+
+constexpr const char* kProgram = "faultline";
+
+int usage_error(const std::string& message) {
+  std::cerr << kProgram << ": " << message << "\n";
+  return faultline::cli::kExitUsage;
+}
+
+std::vector<std::string> subcommand_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  return names;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace faultline::cli;
+  Context ctx;
+  int exit_code = kExitOk;
+
+  CLI::App app{"faultline: rank the likely root causes of a production incident from its logs, metrics and symptoms"};
+  app.name(kProgram);
+  app.set_version_flag("--version", std::string(kProgram) + " " + FAULTLINE_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalOptions& o = ctx.options;
+  app.add_option("--kb", o.kb_dir, "Add a knowledge-base folder on top of the embedded one");
+  app.add_option("--db", o.db_path, "History database; the catalogue cache lives beside it");
+  app.add_option("--format", o.format, "Output format: text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown", "md"}));
+  app.add_flag("--json", o.json, "Same as --format json");
+  app.add_flag("--no-color", o.no_color, "No colour (also when NO_COLOR is set or stdout is not a terminal)");
+  app.add_flag("--quiet,-q", o.quiet, "No notes on stderr");
+
+  add_cases_commands(app, ctx, exit_code);
+  add_kb_commands(app, ctx, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    if (argc > 1 && argv[1][0] != '-') {
+      std::vector<std::string> names = subcommand_names(app);
+      if (std::find(names.begin(), names.end(), argv[1]) == names.end())
+        msg = "unknown command '" + std::string(argv[1]) + "'" + faultline::did_you_mean(argv[1], names);
+    }
+    return usage_error(msg + " (see 'faultline --help')");
+  } catch (const UsageError& e) {
+    return usage_error(e.what());
+  } catch (const faultline::Error& e) {
+    return usage_error(e.message());
+  } catch (const SQLite::Exception& e) {
+    return usage_error(std::string("database error: ") + e.what());
+  } catch (const std::exception& e) {
+    return usage_error(std::string("internal error: ") + e.what());
+  }
+  return exit_code;
+}
