@@ -1,6 +1,7 @@
 // faultline: a rule-based diagnostic expert system for production incidents.
 // The main is thin: global options, the table of subcommands, and the mapping of errors to
 // one line on stderr and an exit code (../shared/spec/cli.md).
+#include <algorithm>
 #include <iostream>
 
 #include <SQLiteCpp/Exception.h>
@@ -22,6 +23,27 @@ std::vector<std::string> subcommand_names(const CLI::App& app) {
   std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
   return names;
+}
+
+// Walks the words of argv down the command tree; returns a message for the first word that
+// names no command where one is expected, or "" if every command word was known.
+std::string unknown_command(CLI::App& app, int argc, char** argv) {
+  CLI::App* at = &app;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("-", 0) == 0) {
+      CLI::Option* opt = at->get_option_no_throw(arg.substr(0, arg.find('=')));
+      if (!opt) opt = app.get_option_no_throw(arg.substr(0, arg.find('=')));
+      if (opt && opt->get_items_expected_max() != 0 && arg.find('=') == std::string::npos) ++i;  // skip its value
+      continue;
+    }
+    std::vector<std::string> names = subcommand_names(*at);
+    if (names.empty()) return "";
+    if (std::find(names.begin(), names.end(), arg) == names.end())
+      return "unknown command '" + arg + "'" + faultline::did_you_mean(arg, names);
+    at = at->get_subcommand(arg);
+  }
+  return "";
 }
 
 }  // namespace
@@ -57,13 +79,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::string msg = e.what();
-    if (argc > 1 && argv[1][0] != '-') {
-      std::vector<std::string> names = subcommand_names(app);
-      if (std::find(names.begin(), names.end(), argv[1]) == names.end())
-        msg = "unknown command '" + std::string(argv[1]) + "'" + faultline::did_you_mean(argv[1], names);
-    }
-    return usage_error(msg + " (see 'faultline --help')");
+    std::string msg = unknown_command(app, argc, argv);
+    return usage_error((msg.empty() ? std::string(e.what()) : msg) + " (see 'faultline --help')");
   } catch (const UsageError& e) {
     return usage_error(e.what());
   } catch (const faultline::Error& e) {
