@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-color", o.no_color, "No colour (also when NO_COLOR is set or stdout is not a terminal)");
   app.add_flag("--quiet,-q", o.quiet, "No notes on stderr");
 
+  add_diagnose_commands(app, ctx, exit_code);
   add_cases_commands(app, ctx, exit_code);
   add_kb_commands(app, ctx, exit_code);
 

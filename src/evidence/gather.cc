@@ -149,7 +149,7 @@ class Gatherer {
           files.push_back(e.path());
       if (ec) throw Error({in.path}, "IN001", "cannot read folder: " + ec.message());
       std::sort(files.begin(), files.end());
-      for (const fs::path& f : files) read_file(f.string(), InputKind::Auto);
+      for (const fs::path& f : files) read_file(f.string(), InputKind::Auto, true);
       return;
     }
     if (!fs::is_regular_file(st) && !fs::is_fifo(st) && !fs::is_character_file(st))
@@ -157,7 +157,9 @@ class Gatherer {
     read_file(in.path, in.kind);
   }
 
-  void read_file(const std::string& path, InputKind kind) {
+  // in_folder: the file's kind was guessed from its name inside an incident folder, so a file
+  // that turns out not to be that kind is read as text with a warning instead of refused.
+  void read_file(const std::string& path, InputKind kind, bool in_folder = false) {
     InputFile file(path);
     ++ev_.input.files;
     if (kind == InputKind::Auto && path != "-") kind = kind_by_name(path);
@@ -174,12 +176,18 @@ class Gatherer {
       ev_.warnings.push_back(label + ": looks binary, skipped");
       return;
     }
-    switch (kind) {
-      case InputKind::Prometheus: add_report(read_prometheus(text, label, ev_.metrics)); break;
-      case InputKind::Series: add_report(read_csv_series(text, label, ev_.metrics)); break;
-      case InputKind::Prose: add_prose(label, text); break;
-      case InputKind::Facts: read_facts(text, label); break;
-      default: break;
+    try {
+      switch (kind) {
+        case InputKind::Prometheus: add_report(read_prometheus(text, label, ev_.metrics)); break;
+        case InputKind::Series: add_report(read_csv_series(text, label, ev_.metrics)); break;
+        case InputKind::Prose: add_prose(label, text); break;
+        case InputKind::Facts: read_facts(text, label); break;
+        default: break;
+      }
+    } catch (const Error& e) {
+      if (!in_folder) throw;
+      ev_.warnings.push_back(e.message() + "; read as text instead");
+      scan(text, label, 1);
     }
   }
 

@@ -17,22 +17,52 @@ std::string lower(std::string s) {
   return s;
 }
 
-void add_fact_contributions(const kb::Case& c, const evidence::Facts& facts, const ScoringOptions& o,
-                            Hypothesis& h) {
+// A fact value and its parts: "aws-alb" also names "aws" and "alb".
+std::vector<std::string> fact_terms(const std::string& value) {
+  std::vector<std::string> terms{value};
+  std::string part;
+  for (char ch : value + "-") {
+    if (ch == '-' || ch == '_' || ch == ' ' || ch == '/') {
+      if (!part.empty() && part != value) terms.push_back(part);
+      part.clear();
+    } else {
+      part += ch;
+    }
+  }
+  return terms;
+}
+
+std::set<std::string> known_components(const kb::KnowledgeBase& kb) {
+  std::set<std::string> out;
+  for (const kb::Case& c : kb.cases)
+    for (const auto& x : c.components) out.insert(lower(x));
+  return out;
+}
+
+// Facts favour cases that involve what they name; a component fact that names a component
+// the knowledge base knows, but not this case's, counts against it. A component the
+// knowledge base has never heard of says nothing either way.
+void add_fact_contributions(const kb::Case& c, const evidence::Facts& facts, const std::set<std::string>& known,
+                            const ScoringOptions& o, Hypothesis& h) {
   std::vector<std::string> names;
   for (const auto& x : c.components) names.push_back(lower(x));
   for (const auto& x : c.tags) names.push_back(lower(x));
-  bool matched = false;
   for (const auto& [key, values] : facts)
     for (const std::string& v : values)
-      if (!matched && has(names, v)) {
-        h.contributions.push_back({"fact " + key + "=" + v + " names one of its components", "", o.fact_match_bonus, c.where.str(), "--fact", ""});
-        matched = true;
-      }
+      for (const std::string& term : fact_terms(v))
+        if (has(names, term)) {
+          h.contributions.push_back({"fact " + key + "=" + v + " names one of its components", "", o.fact_match_bonus,
+                                     c.where.str(), "--fact", ""});
+          return;
+        }
   auto comp = facts.find("component");
-  if (!matched && comp != facts.end() && !comp->second.empty())
-    h.contributions.push_back({"fact component=" + comp->second.front() + " names none of its components", "",
-                               o.fact_mismatch_penalty, c.where.str(), "--fact", ""});
+  if (comp == facts.end()) return;
+  for (const std::string& v : comp->second)
+      if (known.count(v)) {
+        h.contributions.push_back({"fact component=" + v + " names none of its components", "",
+                                   o.fact_mismatch_penalty, c.where.str(), "--fact", ""});
+        return;
+      }
 }
 
 std::size_t pick_cause(const kb::Case& c, const evidence::Observations& obs) {
@@ -136,6 +166,10 @@ std::vector<Question> choose_questions(const Diagnosis& d, const kb::KnowledgeBa
 
 }  // namespace
 
+Hypothesis score_one(const kb::Case& c, const kb::KnowledgeBase& kb, const evidence::Evidence& ev,
+                     const std::map<int, double>& text_scores, const ScoringOptions& o,
+                     const std::map<int, double>& prior_adjustments, const std::set<std::string>& known);
+
 std::vector<const Hypothesis*> Diagnosis::reported(std::size_t top) const {
   std::vector<const Hypothesis*> out;
   for (const Hypothesis& h : hypotheses)
@@ -146,6 +180,12 @@ std::vector<const Hypothesis*> Diagnosis::reported(std::size_t top) const {
 Hypothesis score_case(const kb::Case& c, const kb::KnowledgeBase& kb, const evidence::Evidence& ev,
                       const std::map<int, double>& text_scores, const ScoringOptions& o,
                       const std::map<int, double>& prior_adjustments) {
+  return score_one(c, kb, ev, text_scores, o, prior_adjustments, known_components(kb));
+}
+
+Hypothesis score_one(const kb::Case& c, const kb::KnowledgeBase& kb, const evidence::Evidence& ev,
+                     const std::map<int, double>& text_scores, const ScoringOptions& o,
+                     const std::map<int, double>& prior_adjustments, const std::set<std::string>& known) {
   Hypothesis h;
   h.c = &c;
   if (c.prior != 0) h.contributions.push_back({"prior", "", c.prior, c.where.str(), "", ""});
@@ -166,10 +206,16 @@ Hypothesis score_case(const kb::Case& c, const kb::KnowledgeBase& kb, const evid
                        evidence::via_name(obs.via) + ")";
     h.contributions.push_back({what, s.signal, w, s.where.str(), obs.source, obs.excerpt});
   }
-  add_fact_contributions(c, ev.facts, o, h);
-  if (auto it = text_scores.find(c.id); it != text_scores.end() && it->second > 0)
-    h.contributions.push_back({"the description reads like this case (full-text rank)", "",
-                               o.search_weight * it->second, c.where.str(), "prose", ""});
+  add_fact_contributions(c, ev.facts, known, o, h);
+  if (auto it = text_scores.find(c.id); it != text_scores.end() && it->second > 0) {
+    // Relative to the best match, and only fully when the best match is a strong one, so
+    // that a few stray words (lorem ipsum, a log's odd sentence) add little.
+    double best = 0;
+    for (const auto& [id, score] : text_scores) best = std::max(best, score);
+    double weight = o.search_weight * std::min(1.0, best / o.search_full_score) * (it->second / best);
+    h.contributions.push_back({"the description reads like this case (full-text rank)", "", weight,
+                               c.where.str(), "prose", ""});
+  }
   std::stable_sort(h.missing.begin(), h.missing.end(),
                    [](const MissingEvidence& a, const MissingEvidence& b) { return a.weight > b.weight; });
   h.score = total(h);
@@ -182,8 +228,9 @@ Diagnosis diagnose(const kb::KnowledgeBase& kb, const evidence::Evidence& ev,
                    const std::map<int, double>& prior_adjustments) {
   Diagnosis d;
   d.threshold = o.none_score;
+  std::set<std::string> known = known_components(kb);
   for (const kb::Case& c : kb.cases) {
-    Hypothesis h = score_case(c, kb, ev, text_scores, o, prior_adjustments);
+    Hypothesis h = score_one(c, kb, ev, text_scores, o, prior_adjustments, known);
     bool any_evidence = std::any_of(h.contributions.begin(), h.contributions.end(),
                                     [](const Contribution& x) { return !x.signal.empty() || x.source == "prose"; });
     if (any_evidence) d.hypotheses.push_back(std::move(h));

@@ -21,10 +21,11 @@
 namespace faultline::infer {
 
 struct ScoringOptions {
-  double none_score = 2.5;            ///< "none of these": a case must score above it to be reported
+  double none_score = 2.0;            ///< "none of these": a case must score above it to be reported
   double fact_match_bonus = 1.0;      ///< a fact value names one of the case's components or tags
   double fact_mismatch_penalty = -1.5;///< component facts were given and none is the case's
-  double search_weight = 1.0;         ///< the best full-text match of the prose adds this much
+  double search_weight = 2.0;         ///< the most the best full-text match of the prose adds
+  double search_full_score = 30;      ///< BM25 score at which prose counts fully; below, proportionally
   double learned_prior_cap = 1.0;     ///< bound on history-based prior adjustments (triage issue)
   int question_pool = 5;              ///< hypotheses whose unknown symptoms make questions
   int max_questions = 3;
@@ -71,7 +72,7 @@ struct Diagnosis {
 };
 
 /// prior_adjustments: case id -> learned log-odds (from confirmed history), bounded by the cap.
-/// text_scores: case id -> full-text score of the prose (higher is better), may be empty.
+/// text_scores: case id -> full-text (BM25) score of the prose, higher is better; may be empty.
 Diagnosis diagnose(const kb::KnowledgeBase& kb, const evidence::Evidence& ev,
                    const std::map<int, double>& text_scores, const ScoringOptions& options = {},
                    const std::map<int, double>& prior_adjustments = {});

@@ -1,0 +1,128 @@
+// faultline diagnose [INPUT...]   and   faultline eval DIR
+#include <iostream>
+
+#include "commands.h"
+#include "common/spell.h"
+#include "infer/engine.h"
+#include "infer/evaluation.h"
+#include "report/diagnosis_views.h"
+
+namespace faultline::cli {
+
+namespace {
+
+struct DiagnoseFlags {
+  std::vector<std::string> inputs, logs, metrics_files, series_files, describe, metrics, facts;
+  int top = 5;
+  bool explain = false, stats = false;
+  std::string why_not;
+};
+
+evidence::GatherOptions gather_options(const DiagnoseFlags& f) {
+  evidence::GatherOptions g;
+  for (const auto& p : f.inputs) g.inputs.push_back({evidence::InputKind::Auto, p});
+  for (const auto& p : f.logs) g.inputs.push_back({evidence::InputKind::Log, p});
+  for (const auto& p : f.metrics_files) g.inputs.push_back({evidence::InputKind::Prometheus, p});
+  for (const auto& p : f.series_files) g.inputs.push_back({evidence::InputKind::Series, p});
+  g.describe = f.describe;
+  g.metric_args = f.metrics;
+  g.fact_args = f.facts;
+  return g;
+}
+
+int run_diagnose(Context& ctx, const DiagnoseFlags& f) {
+  if (f.top < 1) throw UsageError("--top must be at least 1");
+  evidence::GatherOptions g = gather_options(f);
+  if (g.inputs.empty() && g.describe.empty() && g.metric_args.empty() && g.fact_args.empty())
+    throw UsageError("nothing to diagnose: give log files, an incident folder, - for stdin, --describe, --metric or --fact");
+  store::Catalogue& cat = ctx.catalogue();
+  infer::Engine engine(cat);
+  const kb::Case* why_not = nullptr;
+  if (!f.why_not.empty()) {
+    why_not = engine.knowledge_base().find_case(f.why_not);
+    if (!why_not) throw UsageError("no case '" + f.why_not + "'" + did_you_mean(f.why_not, cat.case_names()));
+  }
+  infer::Run run = engine.run(g);
+  if (run.evidence.input.bytes == 0 && g.describe.empty() && g.metric_args.empty() && g.fact_args.empty())
+    run.evidence.warnings.push_back("the input is empty");
+  if (ctx.format() != Format::Text)
+    for (const std::string& w : run.evidence.warnings) ctx.note("faultline: warning: " + w);
+  report::DiagnosisView view{run.diagnosis, run.evidence, static_cast<std::size_t>(f.top), run.elapsed_ms, f.explain};
+  if (why_not) {
+    infer::Hypothesis h = infer::score_case(*why_not, engine.knowledge_base(), run.evidence,
+                                            engine.text_scores(run.evidence.prose), {});
+    report::Json j = report::diagnosis_json(view);
+    j["why_not"] = report::why_not_json(h, run.diagnosis);
+    std::string text = report::why_not_text(h, run.diagnosis, ctx.style());
+    ctx.emit(j, text, text);
+  } else {
+    ctx.emit(report::diagnosis_json(view), report::diagnosis_text(view, ctx.style()), report::diagnosis_markdown(view));
+  }
+  if (f.stats) {
+    const auto& plan = engine.rules().scan_plan();
+    std::cerr << report::scan_stats_text(run.evidence, plan.literal_free().size(), plan.patterns().size(), plan.atoms().size())
+              << "infer: " << run.infer_ms << " ms over " << engine.knowledge_base().cases.size() << " cases; total "
+              << run.elapsed_ms << " ms\n";
+  }
+  return run.diagnosis.reported(static_cast<std::size_t>(f.top)).empty() ? kExitNothing : kExitOk;
+}
+
+struct EvalFlags {
+  std::string dir;
+  int top = 5;
+  double min_top1 = -1, min_top3 = -1;
+};
+
+int run_eval(Context& ctx, const EvalFlags& f) {
+  infer::Engine engine(ctx.catalogue());
+  infer::EvalReport r = infer::evaluate_incidents(engine, f.dir, static_cast<std::size_t>(f.top));
+  report::Json misses = report::Json::array();
+  std::string text, md = "| incident | expected | got |\n|---|---|---|\n";
+  report::Style s = ctx.style();
+  for (const infer::IncidentResult& i : r.incidents) {
+    if (i.rank == 1) continue;
+    misses.push_back({{"incident", i.incident}, {"expected", i.expected}, {"got", i.got}, {"rank", i.rank}});
+    std::string got;
+    for (int id : i.got) got += (got.empty() ? "" : ", ") + std::to_string(id);
+    text += "  " + s.bad(i.rank ? "rank " + std::to_string(i.rank) : "missed") + "  " + i.incident + ": expected " +
+            std::to_string(i.expected) + ", got [" + got + "]\n";
+    md += "| " + i.incident + " | " + std::to_string(i.expected) + " | " + got + " |\n";
+  }
+  auto pct = [](double x) { return std::to_string(static_cast<int>(x * 1000 + 0.5) / 10.0).substr(0, 5) + "%"; };
+  std::string summary = std::to_string(r.incidents.size()) + " incidents: top-1 " + pct(r.top1) + ", top-3 " + pct(r.top3) +
+                        "   (full-text search alone: top-1 " + pct(r.search_top1) + ", top-3 " + pct(r.search_top3) + ")\n";
+  report::Json j{{"incidents", r.incidents.size()}, {"top1", r.top1}, {"top3", r.top3}, {"misses", misses},
+                 {"search_top1", r.search_top1}, {"search_top3", r.search_top3}};
+  ctx.emit(j, text + summary, md + "\n" + summary);
+  bool failed = (f.min_top1 >= 0 && r.top1 + 1e-9 < f.min_top1) || (f.min_top3 >= 0 && r.top3 + 1e-9 < f.min_top3);
+  return failed ? kExitNothing : kExitOk;
+}
+
+}  // namespace
+
+void add_diagnose_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  auto f = std::make_shared<DiagnoseFlags>();
+  CLI::App* d = app.add_subcommand("diagnose", "Rank the likely root causes of an incident from what you have");
+  d->add_option("input", f->inputs, "Files, incident folders, or - for stdin; kinds are detected");
+  d->add_option("--log", f->logs, "A log file (any size; streamed)");
+  d->add_option("--metrics", f->metrics_files, "A Prometheus text exposition file");
+  d->add_option("--series", f->series_files, "A CSV of metrics over time");
+  d->add_option("--describe", f->describe, "What you see, in a few sentences");
+  d->add_option("--metric", f->metrics, "NAME=VALUE, units allowed (250ms, 40%, 2GiB); repeatable");
+  d->add_option("--fact", f->facts, "KEY=VALUE, e.g. component=kafka; repeatable");
+  d->add_option("--top", f->top, "Results to show (default 5)");
+  d->add_flag("--explain", f->explain, "Show every rule that fired and what it contributed");
+  d->add_option("--why-not", f->why_not, "Why this case (number or slug) ranks where it does");
+  d->add_flag("--stats", f->stats, "Print scanning and inference figures on stderr");
+  d->callback([&ctx, &exit_code, f] { exit_code = run_diagnose(ctx, *f); });
+
+  auto e = std::make_shared<EvalFlags>();
+  CLI::App* ev = app.add_subcommand("eval", "Diagnose every incident folder under DIR and report accuracy");
+  ev->add_option("dir", e->dir, "A folder of incident folders, each with expected.yaml")->required();
+  ev->add_option("--top", e->top, "Reported results considered (default 5)");
+  ev->add_option("--min-top1", e->min_top1, "Fail (exit 1) if top-1 accuracy is below this fraction");
+  ev->add_option("--min-top3", e->min_top3, "Fail (exit 1) if top-3 accuracy is below this fraction");
+  ev->callback([&ctx, &exit_code, e] { exit_code = run_eval(ctx, *e); });
+}
+
+}  // namespace faultline::cli
