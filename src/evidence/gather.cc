@@ -148,6 +148,7 @@ class Gatherer {
             e.path().filename().string()[0] != '.')
           files.push_back(e.path());
       if (ec) throw Error({in.path}, "IN001", "cannot read folder: " + ec.message());
+      if (files.empty()) throw Error({in.path}, "IN003", "not an incident folder: it holds no files to read");
       std::sort(files.begin(), files.end());
       for (const fs::path& f : files) read_file(f.string(), InputKind::Auto, true);
       return;

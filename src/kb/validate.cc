@@ -135,8 +135,13 @@ LoadedKnowledgeBase load_knowledge_base(const std::vector<SourceFile>& embedded,
     check_duplicates(layer->cases, case_key, "KB006", "case id", f);
     check_duplicates(layer->cases, slug_key, "KB015", "case slug", f);
   }
-  std::set<int> overlay_ids;
-  for (const Case& c : top.cases) overlay_ids.insert(c.id);
+  // Check every definition of each layer, before layering hides duplicates and replaced ones.
+  std::vector<Signal> all_signals = base.signals;
+  all_signals.insert(all_signals.end(), top.signals.begin(), top.signals.end());
+  for (const Signal& s : all_signals) check_signal(s, f);
+  std::vector<std::pair<Case, bool>> all_cases;  // case, bundled
+  for (const Case& c : base.cases) all_cases.emplace_back(c, true);
+  for (const Case& c : top.cases) all_cases.emplace_back(c, false);
 
   KnowledgeBase& kb = out.kb;
   kb.signals = std::move(base.signals);
@@ -152,12 +157,8 @@ LoadedKnowledgeBase load_knowledge_base(const std::vector<SourceFile>& embedded,
   kb.signal_file_references.merge(top.signal_file_references);
 
   std::vector<std::string> signal_ids;
-  for (const Signal& s : kb.signals) {
-    signal_ids.push_back(s.id);
-    check_signal(s, f);
-  }
-  for (const Case& c : kb.cases)
-    check_case(c, kb, !overlay_ids.count(c.id), signal_ids, f);
+  for (const Signal& s : kb.signals) signal_ids.push_back(s.id);
+  for (const auto& [c, bundled] : all_cases) check_case(c, kb, bundled, signal_ids, f);
   std::set<std::string> used;
   for (const Case& c : kb.cases)
     for (const Symptom& s : c.symptoms) used.insert(s.signal);
