@@ -29,11 +29,13 @@ struct Value {
   double scalar = 0;
   std::vector<Element> vector;
   Truth truth = Truth::Unknown;
-  std::string witness;
+  std::string witness, source;
 
   static Value unknown() { return {}; }
   static Value of(double x) { Value v; v.kind = Kind::Scalar; v.scalar = x; return v; }
-  static Value of(Truth t, std::string w = "") { Value v; v.kind = Kind::Bool; v.truth = t; v.witness = std::move(w); return v; }
+  static Value of(Truth t, std::string w = "", std::string src = "") {
+    Value v; v.kind = Kind::Bool; v.truth = t; v.witness = std::move(w); v.source = std::move(src); return v;
+  }
   static Value of(std::vector<Element> e) {
     if (e.empty()) return unknown();
     Value v; v.kind = Kind::Vector; v.vector = std::move(e); return v;
@@ -139,7 +141,7 @@ Value call(const Expr& e, Value arg) {
     std::optional<bool> has = has_shape(el.points, shape);
     if (!has) continue;
     any_decided = true;
-    if (*has) return Value::of(Truth::True, e.name + "(" + describe(el) + ")");
+    if (*has) return Value::of(Truth::True, e.name + "(" + describe(el) + ")", el.source);
   }
   return any_decided ? Value::of(Truth::False) : Value::unknown();
 }
@@ -206,7 +208,8 @@ Value binary(const Expr& e, const MetricStore& store) {
     Truth b = r.kind == Value::Kind::Bool ? r.truth : Truth::Unknown;
     Truth t = e.op == Expr::BinaryOp::And ? kleene_and(a, b) : kleene_or(a, b);
     std::string w = l.witness.empty() ? r.witness : r.witness.empty() ? l.witness : l.witness + "; " + r.witness;
-    return Value::of(t, t == Truth::True ? w : "");
+    std::string src = l.source.empty() ? r.source : l.source;
+    return Value::of(t, t == Truth::True ? w : "", t == Truth::True ? src : "");
   }
   bool numeric = [](const Value& v) { return v.kind == Value::Kind::Scalar || v.kind == Value::Kind::Vector; }(l) &&
                  (r.kind == Value::Kind::Scalar || r.kind == Value::Kind::Vector);
@@ -218,7 +221,8 @@ Value binary(const Expr& e, const MetricStore& store) {
       if (std::isnan(p.l) || std::isnan(p.r)) continue;
       decided = true;
       if (apply(e.op, p.l, p.r) != 0)
-        return Value::of(Truth::True, p.witness ? describe(*p.witness) : format_number(p.l));
+        return Value::of(Truth::True, p.witness ? describe(*p.witness) : format_number(p.l),
+                         p.witness ? p.witness->source : "");
     }
     return decided ? Value::of(Truth::False) : Value::unknown();
   }
@@ -259,7 +263,7 @@ Value eval(const Expr& e, const MetricStore& store) {
 ExprOutcome evaluate(const Expr& expr, const MetricStore& metrics) {
   Value v = eval(expr, metrics);
   if (v.kind != Value::Kind::Bool || v.truth == Truth::Unknown) return {};
-  return {v.truth == Truth::True, v.witness};
+  return {v.truth == Truth::True, v.witness, v.source};
 }
 
 }  // namespace faultline::evidence

@@ -17,6 +17,7 @@ namespace faultline::evidence {
 struct ExprOutcome {
   std::optional<bool> truth;  ///< nullopt: unknown
   std::string witness;        ///< for true: the series and value that made it so, with source
+  std::string source;         ///< for true: where that series was read ("metrics.prom:12")
 };
 
 ExprOutcome evaluate(const Expr& expr, const MetricStore& metrics);

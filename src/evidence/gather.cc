@@ -386,8 +386,7 @@ void evaluate_metrics(const Rules& rules, Evidence& ev) {
     o.via = Via::Metric;
     o.count = 1;
     o.excerpt = *out.truth ? out.witness : rule.text + " is false";
-    o.source = o.last_source = *out.truth ? out.witness.substr(out.witness.rfind('(') + 1) : "metrics";
-    if (!o.source.empty() && o.source.back() == ')') o.source.pop_back();
+    o.source = o.last_source = *out.truth && !out.source.empty() ? out.source : "metrics";
     o.rule = rule.text;
     o.rule_at = rule.at;
     ev.observations[rule.signal] = std::move(o);

@@ -26,6 +26,22 @@ RE2::Options search_options() {
   return o;
 }
 
+// The line, or for a long line the part around the match, so the telling words show.
+std::string excerpt_around_match(const RE2& regex, std::string_view line) {
+  constexpr std::size_t kWidth = 200, kBefore = 60;
+  if (line.size() <= kWidth) return std::string(line);
+  re2::StringPiece match;
+  std::size_t from = 0;
+  if (regex.Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), RE2::UNANCHORED, &match, 1)) {
+    std::size_t at = static_cast<std::size_t>(match.data() - line.data());
+    from = at > kBefore ? at - kBefore : 0;
+  }
+  std::string out = from ? "…" : "";
+  out += line.substr(from, kWidth);
+  if (from + kWidth < line.size()) out += "…";
+  return out;
+}
+
 }  // namespace
 
 const char* via_name(Via via) {
@@ -102,7 +118,7 @@ void record_match(int pattern_index, const PatternInfo& pattern, const RE2& rege
     o.first_line = line_no;
     o.first_rule = pattern_index;
     o.source = file + ":" + std::to_string(line_no);
-    o.excerpt = std::string(line.substr(0, 300));
+    o.excerpt = excerpt_around_match(regex, line);
     o.rule = pattern.text;
     o.rule_at = pattern.at;
   }

@@ -82,7 +82,7 @@ std::string evidence_text(const infer::Hypothesis& h, const Style& s) {
     out << "     " << (c.weight >= 0 ? s.good(w) : s.bad(w)) << "  " << s.bold(c.signal.empty() ? c.what : c.signal);
     if (!c.source.empty() && !c.signal.empty()) out << "  " << s.dim(c.source);
     out << "\n";
-    if (!c.excerpt.empty()) out << "           " << s.dim("│ ") << c.excerpt.substr(0, 160) << "\n";
+    if (!c.excerpt.empty()) out << "           " << s.dim("│ ") << c.excerpt << "\n";
   }
   return out.str();
 }
