@@ -12,5 +12,6 @@ namespace faultline::cli {
 void add_cases_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_kb_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_diagnose_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_sim_commands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace faultline::cli

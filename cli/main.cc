@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   add_diagnose_commands(app, ctx, exit_code);
   add_cases_commands(app, ctx, exit_code);
   add_kb_commands(app, ctx, exit_code);
+  add_sim_commands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);
