@@ -6,6 +6,7 @@
 #include "infer/engine.h"
 #include "infer/evaluation.h"
 #include "report/diagnosis_views.h"
+#include "sim/verify.h"
 
 namespace faultline::cli {
 
@@ -14,7 +15,7 @@ namespace {
 struct DiagnoseFlags {
   std::vector<std::string> inputs, logs, metrics_files, series_files, describe, metrics, facts;
   int top = 5;
-  bool explain = false, stats = false;
+  bool explain = false, stats = false, verify = false;
   std::string why_not;
 };
 
@@ -28,6 +29,22 @@ evidence::GatherOptions gather_options(const DiagnoseFlags& f) {
   g.metric_args = f.metrics;
   g.fact_args = f.facts;
   return g;
+}
+
+// Simulates each reported hypothesis with the parameters its case binds to numeric signals
+// taken from the user's own evidence.
+void verify_leaders(const infer::Run& run, std::size_t top, report::DiagnosisView& view) {
+  std::map<std::string, double> numbers;
+  for (const auto& [signal, o] : run.evidence.observations)
+    if (o.present && o.value) numbers[signal] = *o.value;
+  for (const infer::Hypothesis* h : run.diagnosis.reported(top)) {
+    if (!h->c->simulation) continue;
+    try {
+      view.verifications.emplace(h->c->id, sim::verify_case(*h->c, 1, numbers));
+    } catch (const Error& e) {
+      view.verification_errors.emplace(h->c->id, e.message());
+    }
+  }
 }
 
 int run_diagnose(Context& ctx, const DiagnoseFlags& f) {
@@ -47,7 +64,8 @@ int run_diagnose(Context& ctx, const DiagnoseFlags& f) {
     run.evidence.warnings.push_back("the input is empty");
   if (ctx.format() != Format::Text)
     for (const std::string& w : run.evidence.warnings) ctx.note("faultline: warning: " + w);
-  report::DiagnosisView view{run.diagnosis, run.evidence, static_cast<std::size_t>(f.top), run.elapsed_ms, f.explain};
+  report::DiagnosisView view{run.diagnosis, run.evidence, static_cast<std::size_t>(f.top), run.elapsed_ms, f.explain, {}, {}};
+  if (f.verify) verify_leaders(run, static_cast<std::size_t>(f.top), view);
   if (why_not) {
     infer::Hypothesis h = infer::score_case(*why_not, engine.knowledge_base(), run.evidence,
                                             engine.text_scores(run.evidence.prose), {});
@@ -112,6 +130,7 @@ void add_diagnose_commands(CLI::App& app, Context& ctx, int& exit_code) {
   d->add_option("--fact", f->facts, "KEY=VALUE, e.g. component=kafka; repeatable");
   d->add_option("--top", f->top, "Results to show (default 5)");
   d->add_flag("--explain", f->explain, "Show every rule that fired and what it contributed");
+  d->add_flag("--verify", f->verify, "Simulate the leading hypotheses with your own numbers bound");
   d->add_option("--why-not", f->why_not, "Why this case (number or slug) ranks where it does");
   d->add_flag("--stats", f->stats, "Print scanning and inference figures on stderr");
   d->callback([&ctx, &exit_code, f] { exit_code = run_diagnose(ctx, *f); });

@@ -51,6 +51,36 @@ Json evidence_json(const infer::Hypothesis& h) {
   return arr;
 }
 
+Json verification_json(const DiagnosisView& v, int case_id) {
+  if (auto e = v.verification_errors.find(case_id); e != v.verification_errors.end()) return {{"error", e->second}};
+  auto it = v.verifications.find(case_id);
+  if (it == v.verifications.end()) return nullptr;
+  Json checks = Json::array();
+  for (const sim::Check& c : it->second.checks)
+    checks.push_back({{"output", c.output}, {"phase", c.phase}, {"expect", c.expect}, {"value", c.value}, {"ok", c.ok}});
+  Json j{{"reproduced", it->second.reproduced}, {"fixed", it->second.fixed}, {"checks", checks}};
+  if (!it->second.bound.empty()) j["bound"] = it->second.bound;
+  return j;
+}
+
+std::string verification_text(const DiagnosisView& v, int case_id, const Style& s) {
+  if (auto e = v.verification_errors.find(case_id); e != v.verification_errors.end())
+    return "   " + s.heading("Simulation") + "  " + s.bad("could not run: ") + e->second + "\n";
+  auto it = v.verifications.find(case_id);
+  if (it == v.verifications.end()) return "";
+  const sim::Verification& x = it->second;
+  std::string bound;
+  for (const auto& [k, val] : x.bound) bound += (bound.empty() ? "" : ", ") + k + "=" + fixed(val, 0);
+  std::string out = "   " + s.heading("Simulation") + "  " +
+                    (x.reproduced ? s.good("symptom reproduced") : s.bad("symptom not reproduced")) +
+                    (bound.empty() ? "" : s.dim(" with your numbers (" + bound + ")")) + "; " +
+                    (x.fixed ? s.good("the fix clears it") : s.bad("the fix does not clear it")) + "\n";
+  for (const sim::Check& c : x.checks)
+    out += "     " + (c.ok ? s.good("✓") : s.bad("✗")) + " " + c.phase + " " + c.output + " = " + fixed(c.value, 2) +
+           s.dim(" (expect " + c.expect + ")") + "\n";
+  return out;
+}
+
 Json hypothesis_json(const infer::Hypothesis& h, bool explain) {
   const kb::Cause& cause = h.c->causes.at(h.cause);
   Json fixes = Json::array();
@@ -91,7 +121,10 @@ std::string evidence_text(const infer::Hypothesis& h, const Style& s) {
 
 Json diagnosis_json(const DiagnosisView& v) {
   Json results = Json::array();
-  for (const infer::Hypothesis* h : v.diagnosis.reported(v.top)) results.push_back(hypothesis_json(*h, v.explain));
+  for (const infer::Hypothesis* h : v.diagnosis.reported(v.top)) {
+    results.push_back(hypothesis_json(*h, v.explain));
+    results.back()["verification"] = verification_json(v, h->c->id);
+  }
   Json below = Json::array();
   for (const infer::Hypothesis& h : v.diagnosis.hypotheses) {
     if (h.score > v.diagnosis.threshold || below.size() >= 3) continue;
@@ -151,6 +184,7 @@ std::string diagnosis_text(const DiagnosisView& v, const Style& s) {
       out << "     " << s.good("•") << " " << f.summary << "\n";
       for (const std::string& c : f.commands) out << "       " << s.code("$ " + c) << "\n";
     }
+    out << verification_text(v, h->c->id, s);
     if (!h->missing.empty()) {
       out << "   " << s.heading("Not yet seen") << "\n";
       for (std::size_t i = 0; i < h->missing.size() && i < 3; ++i)

@@ -11,6 +11,7 @@
 #include "evidence/evidence.h"
 #include "infer/diagnosis.h"
 #include "report/style.h"
+#include "sim/verify.h"
 
 namespace faultline::report {
 
@@ -22,6 +23,9 @@ struct DiagnosisView {
   std::size_t top = 5;
   double elapsed_ms = 0;
   bool explain = false;
+  /// With --verify: case id -> its simulation with the user's numbers bound, or an error.
+  std::map<int, sim::Verification> verifications;
+  std::map<int, std::string> verification_errors;
 };
 
 Json diagnosis_json(const DiagnosisView& v);
