@@ -12,7 +12,7 @@ namespace faultline::evidence {
 
 BlockReader::BlockReader(int fd, std::string name, std::size_t block_bytes, std::size_t max_line_bytes)
     : fd_(fd), name_(std::move(name)), block_bytes_(block_bytes), max_line_(std::min(max_line_bytes, block_bytes)),
-      buf_(block_bytes) {}
+      buf_(block_bytes + 1) {}  // one spare byte tells a full block from a longer line
 
 bool BlockReader::fill() {
   while (len_ < buf_.size() && !eof_) {

@@ -16,7 +16,8 @@ class BlockReader {
   BlockReader(int fd, std::string name, std::size_t block_bytes = 1 << 20,
               std::size_t max_line_bytes = 64 * 1024);
 
-  /// The next block of whole lines (the last line of the input may lack its "\n"), valid until
+  /// The next block of whole lines (the last line of the input may lack its "\n"), at most
+  /// block_bytes + 1 bytes (a line of exactly block_bytes fits, with its newline), valid until
   /// the next call; first_line is its first line's 1-based number. False at the end.
   /// Throws Error if the read fails.
   bool next(std::string_view& block, std::uint64_t& first_line);

@@ -23,6 +23,7 @@ struct ProseText {
 };
 
 struct InputSummary {
+  std::uint64_t digest = 0;  ///< FNV-1a over each input's name, size and first 64 KiB
   std::size_t files = 0;
   std::uint64_t lines = 0, bytes = 0;
   std::size_t metrics = 0;  ///< series read

@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "evidence/block_reader.h"
 #include "evidence/expr_eval.h"
+#include "kb/source.h"
 
 namespace faultline::evidence {
 
@@ -24,6 +25,7 @@ namespace {
 constexpr std::size_t kMaxProseBytes = 256 * 1024;     // prose beyond this is not read
 constexpr std::size_t kMaxCsvBytes = 16 * 1024 * 1024;  // a CSV block held for parsing
 constexpr std::size_t kMaxSmallFileBytes = 16 * 1024 * 1024;  // metrics, facts, prose files
+constexpr std::size_t kDigestHeadBytes = 64 * 1024;            // of each input, for the history
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t) {
@@ -113,8 +115,12 @@ class Gatherer {
 
   Evidence run() {
     auto start = Clock::now();
+    ev_.input.digest = kb::kHashSeed;
     for (const InputSpec& in : options_.inputs) read_input(in);
-    for (const std::string& text : options_.describe) ev_.prose.push_back({"--describe", text});
+    for (const std::string& text : options_.describe) {
+      ev_.prose.push_back({"--describe", text});
+      digest("--describe", text, text.size());
+    }
     for (const std::string& arg : options_.metric_args) read_metric_argument(arg, ev_.metrics);
     for (const std::string& arg : options_.fact_args) add_fact(arg, ev_.facts);
     ev_.observations = scanner_.observations();
@@ -171,6 +177,7 @@ class Gatherer {
       default: break;
     }
     std::string text = file.read_all(kMaxSmallFileBytes, ev_.warnings);
+    digest(label, text, text.size());
     ev_.input.bytes += text.size();
     ev_.input.lines += static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
     if (looks_binary(std::string_view(text).substr(0, 4096))) {
@@ -190,6 +197,12 @@ class Gatherer {
       ev_.warnings.push_back(e.message() + "; read as text instead");
       scan(text, label, 1);
     }
+  }
+
+  void digest(const std::string& label, std::string_view head, std::uint64_t bytes) {
+    ev_.input.digest = kb::fnv1a(ev_.input.digest, label);
+    ev_.input.digest = kb::fnv1a(ev_.input.digest, head.substr(0, kDigestHeadBytes));
+    ev_.input.digest = kb::fnv1a(ev_.input.digest, std::to_string(bytes));
   }
 
   void add_report(const ReadReport& r) {
@@ -216,9 +229,11 @@ class Gatherer {
     std::uint64_t first = 0;
     bool checked = false;
     std::uint64_t lines_before = scanner_.stats().lines;
+    std::string head;
     while (reader.next(block, first)) {
       if (!checked) {
         checked = true;
+        head = std::string(block.substr(0, kDigestHeadBytes));
         if (looks_binary(block.substr(0, 4096))) {
           ev_.warnings.push_back(label + ": looks binary, skipped");
           return;
@@ -230,8 +245,13 @@ class Gatherer {
       }
       scan(block, label, first);
     }
+    digest(label, head, reader.bytes_read());
     ev_.input.bytes += reader.bytes_read();
     ev_.input.lines += scanner_.stats().lines - lines_before;
+    warn_giant_lines(label, reader);
+  }
+
+  void warn_giant_lines(const std::string& label, const BlockReader& reader) {
     if (reader.giant_lines())
       ev_.warnings.push_back(label + ": " + std::to_string(reader.giant_lines()) +
                              " very long lines were cut to their first " + std::to_string(options_.max_line_bytes) + " bytes");
@@ -245,10 +265,11 @@ class Gatherer {
     std::string csv;
     std::uint64_t csv_line = 0, lines = 0;
     bool checked = false;
+    std::string head;
     auto flush_csv = [&] {
       if (csv.empty()) return;
       try {
-        add_report(read_csv_series(csv, label + ":" + std::to_string(csv_line), ev_.metrics));
+        add_report(read_csv_series(csv, label, ev_.metrics, static_cast<int>(csv_line)));
       } catch (const Error& e) {
         ev_.warnings.push_back(e.message());
       }
@@ -257,6 +278,7 @@ class Gatherer {
     while (reader.next(block, first)) {
       if (!checked) {
         checked = true;
+        head = std::string(block.substr(0, kDigestHeadBytes));
         if (looks_binary(block.substr(0, 4096))) {
           ev_.warnings.push_back(label + ": looks binary, skipped");
           return;
@@ -292,8 +314,10 @@ class Gatherer {
       }
     }
     flush_csv();
+    digest(label, head, reader.bytes_read());
     ev_.input.bytes += reader.bytes_read();
     ev_.input.lines += lines;
+    warn_giant_lines(label, reader);
   }
 
   void read_facts(const std::string& text, const std::string& label) {
@@ -302,8 +326,10 @@ class Gatherer {
       if (!root.IsMap()) throw Error({label}, "IN006", "facts must be a mapping of key: value");
       for (auto it = root.begin(); it != root.end(); ++it) {
         std::string key = lower(it->first.Scalar());
-        if (it->second.IsSequence())
-          for (const auto& v : it->second) ev_.facts[key].push_back(lower(v.Scalar()));
+        // Hold the value: yaml-cpp's iterator hands out a temporary proxy.
+        YAML::Node values = it->second;
+        if (values.IsSequence())
+          for (const auto& v : values) ev_.facts[key].push_back(lower(v.Scalar()));
         else if (it->second.IsScalar())
           ev_.facts[key].push_back(lower(it->second.Scalar()));
       }

@@ -190,10 +190,14 @@ std::optional<double> parse_timestamp(std::string_view s) {
   // A trailing offset such as +02:00 or -0500.
   auto plus = copy.find_last_of("+-");
   if (n >= 6 && plus != std::string::npos && plus > 10) {
-    int oh = 0, om = 0;
-    if (std::sscanf(copy.c_str() + plus + 1, "%2d:%2d", &oh, &om) >= 1 ||
-        std::sscanf(copy.c_str() + plus + 1, "%2d%2d", &oh, &om) >= 1) {
-      double offset = oh * 3600.0 + om * 60.0;
+    // +05:30, +0530 or +05: read the digits, skipping one optional colon.
+    std::string digits;
+    for (std::size_t i = plus + 1; i < copy.size() && digits.size() < 4; ++i) {
+      if (std::isdigit(static_cast<unsigned char>(copy[i]))) digits += copy[i];
+      else if (copy[i] != ':' || digits.size() != 2) break;
+    }
+    if (digits.size() == 2 || digits.size() == 4) {
+      double offset = std::stoi(digits.substr(0, 2)) * 3600.0 + (digits.size() == 4 ? std::stoi(digits.substr(2)) * 60.0 : 0);
       t += copy[plus] == '+' ? -offset : offset;
     }
   }
@@ -207,7 +211,7 @@ bool looks_like_csv_header(std::string_view line) {
   return first == "timestamp" || first == "time" || first == "ts" || first == "date" || first == "datetime";
 }
 
-ReadReport read_csv_series(std::string_view text, const std::string& file, MetricStore& store) {
+ReadReport read_csv_series(std::string_view text, const std::string& file, MetricStore& store, int first_line) {
   ReadReport report;
   auto lines = split(text, '\n');
   std::size_t header_at = 0;
@@ -218,11 +222,11 @@ ReadReport read_csv_series(std::string_view text, const std::string& file, Metri
   for (auto c : header) cols.push_back(lower(c));
   bool long_form = cols.size() >= 3 && cols[1] == "metric" && cols.back() == "value";
   if (!looks_like_csv_header(lines[header_at]))
-    throw Error({file, static_cast<int>(header_at + 1), 1}, "IN004",
+    throw Error({file, static_cast<int>(header_at) + first_line, 1}, "IN004",
                 "CSV series need a header whose first column is timestamp (long form: timestamp,metric,labels,value)");
   for (std::size_t i = header_at + 1; i < lines.size(); ++i) {
     if (lines[i].empty()) continue;
-    std::string source = file + ":" + std::to_string(i + 1);
+    std::string source = file + ":" + std::to_string(static_cast<int>(i) + first_line);
     auto cells = split(lines[i], ',');
     auto t = parse_timestamp(cells[0]);
     if (!t) {

@@ -62,8 +62,9 @@ ReadReport read_prometheus(std::string_view text, const std::string& file, Metri
 bool looks_like_csv_header(std::string_view line);
 
 /// Reads CSV series: long (`timestamp,metric,labels,value`, labels as `k=v;k2=v2`) or wide
-/// (`timestamp,name1,name2,...`). Timestamps: Unix seconds or ms, or ISO 8601.
-ReadReport read_csv_series(std::string_view text, const std::string& file, MetricStore& store);
+/// (`timestamp,name1,name2,...`). Timestamps: Unix seconds or ms, or ISO 8601. first_line is
+/// the line number of text's first line in file (a CSV block inside a paste starts later).
+ReadReport read_csv_series(std::string_view text, const std::string& file, MetricStore& store, int first_line = 1);
 
 /// Parses `name=value` with units (250ms, 40%, 2GiB) into store. Throws Error (exit 2) if the
 /// value is not a number.

@@ -231,8 +231,11 @@ Diagnosis diagnose(const kb::KnowledgeBase& kb, const evidence::Evidence& ev,
   std::set<std::string> known = known_components(kb);
   for (const kb::Case& c : kb.cases) {
     Hypothesis h = score_one(c, kb, ev, text_scores, o, prior_adjustments, known);
-    bool any_evidence = std::any_of(h.contributions.begin(), h.contributions.end(),
-                                    [](const Contribution& x) { return !x.signal.empty() || x.source == "prose"; });
+    // A case is a hypothesis once anything in the input speaks for or against it: a signal, the
+    // prose, or a fact naming its component (so a bare component=kafka still yields questions).
+    bool any_evidence = std::any_of(h.contributions.begin(), h.contributions.end(), [](const Contribution& x) {
+      return !x.signal.empty() || x.source == "prose" || (x.source == "--fact" && x.weight > 0);
+    });
     if (any_evidence) d.hypotheses.push_back(std::move(h));
   }
   std::stable_sort(d.hypotheses.begin(), d.hypotheses.end(),
