@@ -2,42 +2,33 @@
 #include <iostream>
 
 #include "commands.h"
+#include "input_flags.h"
 #include "common/spell.h"
 #include "infer/engine.h"
 #include "infer/evaluation.h"
 #include "report/diagnosis_views.h"
 #include "sim/verify.h"
+#include "store/history.h"
 
 namespace faultline::cli {
 
 namespace {
 
-struct DiagnoseFlags {
-  std::vector<std::string> inputs, logs, metrics_files, series_files, describe, metrics, facts;
+struct DiagnoseFlags : InputFlags {
   int top = 5;
   bool explain = false, stats = false, verify = false;
   std::string why_not;
 };
 
-evidence::GatherOptions gather_options(const DiagnoseFlags& f) {
-  evidence::GatherOptions g;
-  for (const auto& p : f.inputs) g.inputs.push_back({evidence::InputKind::Auto, p});
-  for (const auto& p : f.logs) g.inputs.push_back({evidence::InputKind::Log, p});
-  for (const auto& p : f.metrics_files) g.inputs.push_back({evidence::InputKind::Prometheus, p});
-  for (const auto& p : f.series_files) g.inputs.push_back({evidence::InputKind::Series, p});
-  g.describe = f.describe;
-  g.metric_args = f.metrics;
-  g.fact_args = f.facts;
-  return g;
-}
 
-// Simulates each reported hypothesis with the parameters its case binds to numeric signals
-// taken from the user's own evidence.
-void verify_leaders(const infer::Run& run, std::size_t top, report::DiagnosisView& view) {
+}  // namespace
+
+void verify_leaders(const evidence::Evidence& evidence, const infer::Diagnosis& diagnosis, std::size_t top,
+                    report::DiagnosisView& view) {
   std::map<std::string, double> numbers;
-  for (const auto& [signal, o] : run.evidence.observations)
+  for (const auto& [signal, o] : evidence.observations)
     if (o.present && o.value) numbers[signal] = *o.value;
-  for (const infer::Hypothesis* h : run.diagnosis.reported(top)) {
+  for (const infer::Hypothesis* h : diagnosis.reported(top)) {
     if (!h->c->simulation) continue;
     try {
       view.verifications.emplace(h->c->id, sim::verify_case(*h->c, 1, numbers));
@@ -46,6 +37,39 @@ void verify_leaders(const infer::Run& run, std::size_t top, report::DiagnosisVie
     }
   }
 }
+
+std::map<int, double> learned_priors(Context& ctx, double cap) {
+  try {
+    return store::History::open(ctx.db_path()).learned_priors(cap);
+  } catch (const Error& e) {
+    ctx.note("faultline: warning: history not read: " + e.message());
+    return {};
+  }
+}
+
+void record_history(Context& ctx, const std::string& command, const infer::Run& run,
+                    const nlohmann::ordered_json& answers) {
+  store::IncidentRecord r;
+  r.command = command;
+  char digest[17];
+  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(run.evidence.input.digest));
+  r.input_digest = digest;
+  r.input_bytes = static_cast<long long>(run.evidence.input.bytes);
+  for (const auto& [k, values] : run.evidence.facts) r.facts[k] = values;
+  for (const infer::Hypothesis* h : run.diagnosis.reported(5)) {
+    r.results.push_back({{"case", h->c->id}, {"score", h->score}, {"confidence", h->confidence}});
+    if (!r.top_case) r.top_case = h->c->id;
+  }
+  r.answers = answers;
+  try {
+    long long id = store::History::open(ctx.db_path()).record(r);
+    ctx.note_verbose("recorded as incident " + std::to_string(id) + " (faultline history show " + std::to_string(id) + ")");
+  } catch (const Error& e) {
+    ctx.note("faultline: warning: history not recorded: " + e.message());
+  }
+}
+
+namespace {
 
 int run_diagnose(Context& ctx, const DiagnoseFlags& f) {
   if (f.top < 1) throw UsageError("--top must be at least 1");
@@ -59,13 +83,14 @@ int run_diagnose(Context& ctx, const DiagnoseFlags& f) {
     why_not = engine.knowledge_base().find_case(f.why_not);
     if (!why_not) throw UsageError("no case '" + f.why_not + "'" + did_you_mean(f.why_not, cat.case_names()));
   }
-  infer::Run run = engine.run(g);
+  infer::ScoringOptions scoring;
+  infer::Run run = engine.run(g, scoring, learned_priors(ctx, scoring.learned_prior_cap));
   if (run.evidence.input.bytes == 0 && g.describe.empty() && g.metric_args.empty() && g.fact_args.empty())
     run.evidence.warnings.push_back("the input is empty");
   if (ctx.format() != Format::Text)
     for (const std::string& w : run.evidence.warnings) ctx.note("faultline: warning: " + w);
   report::DiagnosisView view{run.diagnosis, run.evidence, static_cast<std::size_t>(f.top), run.elapsed_ms, f.explain, {}, {}};
-  if (f.verify) verify_leaders(run, static_cast<std::size_t>(f.top), view);
+  if (f.verify) verify_leaders(run.evidence, run.diagnosis, static_cast<std::size_t>(f.top), view);
   if (why_not) {
     infer::Hypothesis h = infer::score_case(*why_not, engine.knowledge_base(), run.evidence,
                                             engine.text_scores(run.evidence.prose), {});
@@ -76,6 +101,7 @@ int run_diagnose(Context& ctx, const DiagnoseFlags& f) {
   } else {
     ctx.emit(report::diagnosis_json(view), report::diagnosis_text(view, ctx.style()), report::diagnosis_markdown(view));
   }
+  record_history(ctx, "diagnose", run, nlohmann::ordered_json::array());
   if (f.stats) {
     const auto& plan = engine.rules().scan_plan();
     std::cerr << report::scan_stats_text(run.evidence, plan.literal_free().size(), plan.patterns().size(), plan.atoms().size())
@@ -121,13 +147,7 @@ int run_eval(Context& ctx, const EvalFlags& f) {
 void add_diagnose_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto f = std::make_shared<DiagnoseFlags>();
   CLI::App* d = app.add_subcommand("diagnose", "Rank the likely root causes of an incident from what you have");
-  d->add_option("input", f->inputs, "Files, incident folders, or - for stdin; kinds are detected");
-  d->add_option("--log", f->logs, "A log file (any size; streamed)");
-  d->add_option("--metrics", f->metrics_files, "A Prometheus text exposition file");
-  d->add_option("--series", f->series_files, "A CSV of metrics over time");
-  d->add_option("--describe", f->describe, "What you see, in a few sentences");
-  d->add_option("--metric", f->metrics, "NAME=VALUE, units allowed (250ms, 40%, 2GiB); repeatable");
-  d->add_option("--fact", f->facts, "KEY=VALUE, e.g. component=kafka; repeatable");
+  add_input_flags(d, *f);
   d->add_option("--top", f->top, "Results to show (default 5)");
   d->add_flag("--explain", f->explain, "Show every rule that fired and what it contributed");
   d->add_flag("--verify", f->verify, "Simulate the leading hypotheses with your own numbers bound");

@@ -58,4 +58,8 @@ void Context::note(const std::string& line) const {
   if (!options.quiet) std::cerr << line << "\n";
 }
 
+void Context::note_verbose(const std::string& line) const {
+  if (!options.quiet && format() == Format::Text && ::isatty(STDERR_FILENO)) std::cerr << line << "\n";
+}
+
 }  // namespace faultline::cli

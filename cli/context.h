@@ -51,6 +51,8 @@ class Context {
   void emit(const nlohmann::ordered_json& json, const std::string& text, const std::string& markdown) const;
   /// A note on stderr, unless --quiet.
   void note(const std::string& line) const;
+  /// A note on stderr only for text output on a terminal: chatter a script does not want.
+  void note_verbose(const std::string& line) const;
 
  private:
   std::optional<std::vector<kb::SourceFile>> overlay_;

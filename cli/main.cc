@@ -68,9 +68,11 @@ int main(int argc, char** argv) {
   app.add_flag("--quiet,-q", o.quiet, "No notes on stderr");
 
   add_diagnose_commands(app, ctx, exit_code);
+  add_triage_commands(app, ctx, exit_code);
   add_cases_commands(app, ctx, exit_code);
   add_kb_commands(app, ctx, exit_code);
   add_sim_commands(app, ctx, exit_code);
+  add_history_commands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);
