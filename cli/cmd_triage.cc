@@ -114,7 +114,7 @@ void converse(infer::Consultation& consult, const kb::KnowledgeBase& kb, const r
     if (!q) break;
     const kb::Signal* sig = kb.find_signal(q->signal);
     bool numeric = sig && sig->type == kb::SignalType::Number;
-    std::cout << "\n" << s.bold("Q" + std::to_string(++asked) + ". " + q->question) << "\n";
+    std::cout << "\n" << s.bold("Q" + std::to_string(++asked) + ". " + q->question) << "  " << s.dim("[" + q->signal + "]") << "\n";
     if (!q->check.empty()) std::cout << "    " << s.dim("how to check: ") << q->check << "\n";
     std::string choices = numeric ? "a number" + (sig->unit.empty() ? "" : " (" + sig->unit + ")") + ", yes, no, unknown"
                                   : "yes, no, unknown";
