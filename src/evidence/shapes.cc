@@ -24,14 +24,24 @@ std::vector<double> values(const std::vector<Point>& p) {
   return v;
 }
 
-// Noise level: robust standard deviation of the point-to-point jitter. Steps and trends move
-// few differences or all of them by the same amount, so the median ignores them.
+double mad(std::vector<double> v) {
+  double m = median(v);
+  for (double& x : v) x = std::fabs(x - m);
+  return median(std::move(v)) / 0.6745;  // scaled to a Gaussian's standard deviation
+}
+
+// Noise level, two robust ways, taking the smaller: from the point-to-point jitter (steps and
+// trends move few differences, or all by the same amount), and from each point's distance to
+// the median of its four neighbours (a fast wave's own swing inflates the first, not this).
 double noise(const std::vector<double>& v) {
   std::vector<double> d;
   for (std::size_t i = 1; i < v.size(); ++i) d.push_back(v[i] - v[i - 1]);
-  double m = median(d);
-  for (double& x : d) x = std::fabs(x - m);
-  return median(d) / 0.6745 / std::sqrt(2.0);
+  double from_differences = mad(d) / std::sqrt(2.0);
+  std::vector<double> r;
+  for (std::size_t i = 2; i + 2 < v.size(); ++i) r.push_back(v[i] - median({v[i - 2], v[i - 1], v[i + 1], v[i + 2]}));
+  // A point minus the median of 4 independent neighbours has variance about 1.39 sigma^2.
+  double from_neighbours = r.size() >= 4 ? mad(r) / 1.18 : from_differences;
+  return std::min(from_differences, from_neighbours);
 }
 
 // Mann-Kendall Z statistic: how consistently later points exceed earlier ones.
@@ -97,16 +107,17 @@ struct Step {
   std::size_t at = 0;
 };
 
-// The split that best separates the series into two levels.
+// The split that best separates the series into two levels, each side at least an eighth of
+// the series long.
 Step best_step(const std::vector<double>& v) {
   Step best;
-  std::size_t n = v.size();
+  std::size_t n = v.size(), min_side = std::max<std::size_t>(3, n / 8);
   std::vector<double> prefix(n + 1, 0), prefix_sq(n + 1, 0);
   for (std::size_t i = 0; i < n; ++i) {
     prefix[i + 1] = prefix[i] + v[i];
     prefix_sq[i + 1] = prefix_sq[i] + v[i] * v[i];
   }
-  for (std::size_t k = 3; k + 3 <= n; ++k) {
+  for (std::size_t k = min_side; k + min_side <= n; ++k) {
     double n1 = static_cast<double>(k), n2 = static_cast<double>(n - k);
     double m1 = prefix[k] / n1, m2 = (prefix[n] - prefix[k]) / n2;
     double ss = prefix_sq[k] - n1 * m1 * m1 + (prefix_sq[n] - prefix_sq[k]) - n2 * m2 * m2;
@@ -117,49 +128,70 @@ Step best_step(const std::vector<double>& v) {
   return best;
 }
 
+double spread(const std::vector<double>& v, std::size_t from, std::size_t to) {
+  return mad(std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(to)));
+}
+
+// Two levels: a clear jump between them, and each side holding its level (little drift, little
+// spread next to the jump), which a trend, a sawtooth or a wave does not do.
 bool stepped(const std::vector<Point>& p, const Stats& s, int sign) {
   std::vector<double> v = values(p);
   Step st = best_step(v);
-  if (sign * st.diff <= std::max(4 * s.sigma, 0.15 * std::fabs(median(std::vector<double>(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(st.at))))))
-    return false;
-  // Each side should hold a level: its own drift is small next to the step.
+  if (st.at == 0 || st.t_stat < 6) return false;
+  double before = median(std::vector<double>(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(st.at)));
+  if (sign * st.diff <= std::max(4 * s.sigma, 0.15 * std::fabs(before))) return false;
   auto drift = [&](std::size_t from, std::size_t to) {
     std::vector<Point> part(p.begin() + static_cast<std::ptrdiff_t>(from), p.begin() + static_cast<std::ptrdiff_t>(to));
     return std::fabs(theil_sen_slope(part) * (part.back().t - part.front().t));
   };
   double size = std::fabs(st.diff);
-  return drift(0, st.at) < 0.5 * size && drift(st.at, p.size()) < 0.5 * size;
+  return drift(0, st.at) < 0.5 * size && drift(st.at, p.size()) < 0.5 * size &&
+         spread(v, 0, st.at) < 0.3 * size && spread(v, st.at, v.size()) < 0.3 * size;
 }
 
-// Sharp drops of at least a third of the range, each preceded by a climb.
+// Repeated teeth: a climb of at least half the range, then a sharp drop (in one sample, by at
+// least half the range) back into the lower part of the range. A wave falls as slowly as it
+// rises, and noise makes neither the climb nor the drop.
 bool sawtooth(const std::vector<Point>& p, const Stats& s) {
   std::vector<double> v = values(p);
-  double threshold = std::max(0.35 * s.range, 4 * s.sigma);
-  if (s.range < 4 * s.sigma) return false;
+  std::vector<double> smooth = moving_median(v, 1);
+  auto [lo_it, hi_it] = std::minmax_element(smooth.begin(), smooth.end());
+  double lo = *lo_it, range = *hi_it - *lo_it;
+  if (range < 6 * s.sigma) return false;
+  double drop_needed = std::max(0.5 * range, 6 * s.sigma);
   int teeth = 0;
   std::size_t segment_start = 0;
   for (std::size_t i = 1; i < v.size(); ++i) {
-    if (v[i - 1] - v[i] < threshold) continue;
-    std::size_t len = i - segment_start;
-    if (len >= 3 && v[i - 1] - v[segment_start] > 0.5 * threshold) ++teeth;
+    if (v[i - 1] - v[i] < drop_needed || v[i] > lo + 0.45 * range) continue;
+    double base = *std::min_element(smooth.begin() + static_cast<std::ptrdiff_t>(segment_start),
+                                    smooth.begin() + static_cast<std::ptrdiff_t>(i));
+    if (i - segment_start >= 4 && smooth[i - 1] - base >= 0.5 * range) ++teeth;
     segment_start = i;
   }
   return teeth >= 2;
 }
 
-// Swings above and below the trend line, repeatedly, by clearly more than the noise.
+// Swings above and below the trend line, repeatedly, by clearly more than the noise: counted on
+// the smoothed residuals, each excursion held for at least two samples.
 bool oscillating(const std::vector<Point>& p, const Stats& s) {
   double slope = theil_sen_slope(p);
   std::vector<double> r;
   for (const Point& x : p) r.push_back(x.v - slope * (x.t - p.front().t));
-  double center = median(r);
-  auto [lo, hi] = std::minmax_element(r.begin(), r.end());
-  double band = std::max(3 * s.sigma, 0.2 * (*hi - *lo));
-  if (*hi - *lo < 6 * s.sigma) return false;
-  int side = 0, swings = 0;
-  for (double x : r) {
+  std::vector<double> smooth(r.size());
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    std::size_t lo = i ? i - 1 : 0, hi = std::min(r.size() - 1, i + 1);
+    smooth[i] = (r[lo] + r[i] + r[hi]) / 3;
+  }
+  double center = median(smooth);
+  auto [lo, hi] = std::minmax_element(smooth.begin(), smooth.end());
+  if (*hi - *lo < 8 * s.sigma) return false;
+  double band = std::max(4 * s.sigma, 0.25 * (*hi - *lo));
+  int side = 0, swings = 0, run = 0, run_side = 0;
+  for (double x : smooth) {
     int now = x > center + band / 2 ? 1 : x < center - band / 2 ? -1 : 0;
-    if (now != 0 && now != side) {
+    run = now != 0 && now == run_side ? run + 1 : (now != 0 ? 1 : 0);
+    run_side = now;
+    if (now != 0 && run >= 2 && now != side) {
       if (side != 0) ++swings;
       side = now;
     }
