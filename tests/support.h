@@ -127,12 +127,12 @@ causes:
         commands: ['channel.basic_qos(prefetch_count=50)']
       - summary: Add consumers
 simulation:
-  model: message_queue
-  params: {prefetch: 0}
-  expect: {depth: "> 100"}
+  model: worker_pool
+  params: {workers: 1, arrival_rate_per_s: 90, service_time_ms: 10, duration_s: 30}
+  expect: {p99_latency_ms: "> 100"}
   fix:
-    params: {prefetch: 50}
-    expect: {depth: "< 10"}
+    params: {workers: 4}
+    expect: {p99_latency_ms: "< 50"}
 related: []
 references: ['https://www.rabbitmq.com/docs/consumer-prefetch']
 )"},

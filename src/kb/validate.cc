@@ -10,6 +10,7 @@
 #include "common/spell.h"
 #include "evidence/expr.h"
 #include "kb/loader.h"
+#include "sim/verify.h"
 
 namespace faultline::kb {
 
@@ -95,6 +96,16 @@ void check_case(const Case& c, const KnowledgeBase& kb, bool bundled,
             "cause '" + cause.id + "' names evidence '" + e + "' that is not among the case's symptoms");
     if (cause.fixes.size() < 2)
       add(f, kWarning, "KB024", cause.where, "cause '" + cause.id + "' has fewer than 2 fixes");
+  }
+  if (c.simulation) {
+    sim::check_simulation(*c.simulation, f);
+    for (const auto& [param, signal] : c.simulation->bind) {
+      const Signal* s = kb.find_signal(signal);
+      if (!s || s->type != SignalType::Number)
+        add(f, kError, "KB034", c.simulation->where,
+            "bind " + param + ": " + signal + (s ? " is not a number signal" : " is not a signal") +
+                (s ? "" : did_you_mean(signal, signal_ids)));
+    }
   }
   for (int r : c.related)
     if (!kb.find_case(r))

@@ -128,7 +128,7 @@ causes:
     summary: s
     explanation: e
     fixes: [{summary: f}]
-simulation: {model: message_queue, params: {}, expect: {}, fix: {params: {}, expect: {}}}
+simulation: {model: worker_pool, params: {workerz: 1}, expect: {p99: "about 5"}, fix: {params: {}, expect: {}}}
 related: [999]
 references: [x]
 )");
@@ -151,7 +151,7 @@ TEST_CASE("kb lint reports each kind of error in a broken --kb folder with file:
   RunResult r = run_faultline("--kb " + dir.str() + " kb lint");
   CHECK(r.exit_code == 1);
   for (const char* code : {"KB001", "KB002", "KB003", "KB005", "KB008", "KB009", "KB010", "KB011",
-                           "KB012", "KB017", "KB019"}) {
+                           "KB012", "KB017", "KB019", "KB030", "KB031", "KB032", "KB033"}) {
     CAPTURE(code);
     auto pos = r.out.find(std::string("error ") + code);
     REQUIRE(pos != std::string::npos);

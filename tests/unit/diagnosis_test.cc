@@ -28,7 +28,7 @@ signals:
            "causes:\n"
            "  - {id: one, summary: s, explanation: e, evidence: [" + own + "], fixes: [{summary: f}, {summary: g}]}\n"
            "  - {id: two, summary: s, explanation: e, evidence: [q.cause_two], fixes: [{summary: f}, {summary: g}]}\n"
-           "simulation: {model: m, params: {}, expect: {x: '> 1'}, fix: {params: {}, expect: {x: '< 1'}}}\n"
+           "simulation: {model: worker_pool, params: {workers: 1}, expect: {p99_latency_ms: '> 1'}, fix: {params: {workers: 2}, expect: {p99_latency_ms: '< 1'}}}\n"
            "references: [x]\n";
   };
   return {{"kb/signals/q.yaml", signals},

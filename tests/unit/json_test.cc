@@ -13,7 +13,7 @@ TEST_CASE("case and signal JSON round-trip, places included") {
   const Case& c = base.cases.at(0);
   Json j = to_json(c);
   CHECK(j["slug"] == "stuck-queue");
-  CHECK(j["simulation"]["fix"]["params"]["prefetch"] == 50);
+  CHECK(j["simulation"]["fix"]["params"]["workers"] == 4);
   Case back = case_from_json(j);
   CHECK(to_json(back) == j);
   CHECK(back.causes[0].where.str() == c.causes[0].where.str());

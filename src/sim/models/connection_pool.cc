@@ -31,7 +31,7 @@ class ConnectionPool : public Model {
         {{"pool_size", 10, "connections in the pool (or the database's usable max_connections)"},
          {"arrival_rate_per_s", 100, "requests per second (Poisson), each needing one connection"},
          {"hold_time_ms", 20, "mean time a request holds its connection, ms"},
-         {"hold_time_dist", "exponential", "distribution of hold times: exponential or constant"},
+         {"hold_time_dist", "exponential", "distribution of hold times (requests' and heavy jobs'): exponential or constant"},
          {"acquire_timeout_ms", 30000, "a request waiting this long for a connection gives up (an error), ms"},
          {"heavy_tenant_concurrency", 0, "jobs the heavy tenant keeps asking for connections (closed loop); 0: none"},
          {"heavy_hold_time_ms", 45000, "mean time a heavy job holds its connection, ms"},
@@ -176,8 +176,11 @@ class ConnectionPool : public Model {
       engine.at(1, [this] { tick(); });
       engine.run_until(1e300);
       account();
-      while (!light.empty())  // only if the run was cut short (see open())
-        if (light.pop() < duration) ++timeouts, latency.push_back(timeout * 1000);
+      while (!light.empty()) {  // left only if the run was cut short (see open())
+        if (light.pop() >= duration) continue;
+        ++timeouts;
+        latency.push_back(timeout * 1000);
+      }
       double n = static_cast<double>(std::max(arrivals, 1LL));
       result.outputs = {{"error_rate", static_cast<double>(timeouts) / n},
                         {"p50_latency_ms", fast_percentile(latency, 50)},

@@ -163,7 +163,11 @@ class LoadBalancer : public Model {
       }
       std::size_t i = pick();
       Backend& b = backends[i];
-      if (measured) ++arrivals, ++b.sent, spread = std::max(spread, hi - lo);
+      if (measured) {
+        ++arrivals;
+        ++b.sent;
+        spread = std::max(spread, hi - lo);
+      }
       if (b.busy + b.held < workers && b.queue.empty()) {
         start(i, engine.now());
       } else {
@@ -187,9 +191,12 @@ class LoadBalancer : public Model {
       if (rate > 0) engine.at(engine.exponential(1 / rate), [this] { arrive(); });
       engine.at(1, [this] { tick(); });
       engine.run_until(1e300);
-      for (Backend& b : backends)  // requests still queued on a backend with no free worker
+      for (Backend& b : backends)  // left only if the run was cut short (see open())
         while (!b.queue.empty()) {
-          if (b.queue.pop() < duration) ++b.errors, ++errors, latency.push_back(timeout * 1000);
+          if (b.queue.pop() >= duration) continue;
+          ++b.errors;
+          ++errors;
+          latency.push_back(timeout * 1000);
         }
       double n = static_cast<double>(std::max(arrivals, 1LL));
       double hi = 0, lo = 1;

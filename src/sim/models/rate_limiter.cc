@@ -108,7 +108,10 @@ class RateLimiter : public Model {
           case Token:
             tokens = std::min(capacity, tokens + refill * (t - std::max(last, 0.0)));
             last = t;
-            if (tokens >= 1 - 1e-9) tokens -= 1, ok = true;
+            if (tokens >= 1 - 1e-9) {
+              tokens -= 1;
+              ok = true;
+            }
             break;
           case Leaky: {
             double e = last < 0 ? 0 : std::max(0.0, excess - refill * (t - last) + 1);
@@ -122,13 +125,18 @@ class RateLimiter : public Model {
           }
           case Fixed: {
             auto w = static_cast<long long>(std::floor(t / window));
-            if (w != window_index) window_index = w, in_window = 0;
-            if (static_cast<double>(in_window) < limit) ++in_window, ok = true;
+            if (w != window_index) {
+              window_index = w;
+              in_window = 0;
+            }
+            ok = static_cast<double>(in_window) < limit;
+            in_window += ok;
             break;
           }
           case Sliding:
             while (!log.empty() && log.front() <= t - window) log.pop_front();
-            if (static_cast<double>(log.size()) < limit) log.push_back(t), ok = true;
+            ok = static_cast<double>(log.size()) < limit;
+            if (ok) log.push_back(t);
             break;
         }
         ++offered;

@@ -108,7 +108,7 @@ class Pool {
     return v.empty() ? 0 : sum / static_cast<double>(v.size());
   }
 
-  double draw(double mean) { return c_.constant ? mean : e_.exponential(mean); }
+  double draw(double avg) { return c_.constant ? avg : e_.exponential(avg); }
 
   int new_task(int parent) {
     tasks_.push_back({e_.now(), parent, 0, false});
@@ -238,6 +238,8 @@ class Pool {
         ++completed_;
         latency_.push_back(e_.now() - t.submitted);
       }
+      // Closed loop: the replacement is submitted after the freed worker took the queue's head.
+      dispatch();
       if (c_.parent_concurrency > 0 && e_.now() < c_.arrivals_end) submit(new_task(-1));
     }
     dispatch();
@@ -283,7 +285,11 @@ class Pool {
       return;
     }
     double t = e_.now() + std::max(0.0, running_.top().first - v_);
-    if (c_.quota > 0) t = std::min(t, e_.now() + std::max(0.0, quota_left_) / static_cast<double>(running_.size()));
+    if (c_.quota > 0) {
+      // Quota that runs out at the period boundary itself (within rounding) throttles nothing.
+      double dt = std::max(0.0, quota_left_) / static_cast<double>(running_.size());
+      if (dt > eps()) t = std::min(t, e_.now() + dt);
+    }
     if (scheduled_ && t == scheduled_t_) return;
     scheduled_ = true;
     scheduled_t_ = t;
@@ -297,8 +303,9 @@ class Pool {
   }
 
   void on_cpu() {
+    double boundary = static_cast<double>(quota_period_ + 1) * c_.period;
     if (c_.quota > 0 && !throttled_ && !running_.empty() &&
-        quota_left_ / static_cast<double>(running_.size()) <= eps()) {
+        quota_left_ / static_cast<double>(running_.size()) <= eps() && boundary - e_.now() > eps()) {
       throttled_ = throttled_in_period_ = true;
       quota_left_ = 0;
     }
@@ -337,7 +344,7 @@ class WorkerPool : public Model {
         "A FIFO queue served by N workers: Poisson arrivals, a batch or a closed loop; blocking calls; "
         "subtasks submitted to the same pool with the parent blocking on them (pool-induced deadlock); "
         "an optional bounded queue and CFS CPU quota (throttling).",
-        {{"workers", 1, "workers (threads, processes, in-flight slots) serving the queue"},
+        {{"workers", 1, "workers (threads, processes, in-flight slots) serving the queue; default 1"},
          {"arrival_rate_per_s", 0, "Poisson arrivals of requests per second during duration_s; default 0: none"},
          {"duration_s", 60, "seconds during which requests arrive (arrivals and closed loop); the run then drains; default 60"},
          {"jobs", 0, "a batch of requests all submitted at time 0 (see makespan_ms); default 0"},
@@ -395,6 +402,8 @@ class WorkerPool : public Model {
         c.subtasks < 0 || c.subtask < 0 || c.quota < 0)
       throw Error({}, "SIM003", "worker_pool parameters must not be negative (queue_capacity: -1 for unbounded)");
     if (c.quota > 0 && c.period <= 0) throw Error({}, "SIM003", "cfs_period_ms must be positive with a cpu_limit_cores");
+    if (c.parent_concurrency > 0 && c.service + c.call + static_cast<double>(c.subtasks) * c.subtask <= 0)
+      throw Error({}, "SIM003", "a closed loop (parent_concurrency) needs requests that take time");
     c.arrivals_end = c.rate > 0 || c.parent_concurrency > 0 ? c.duration : 0;
     Engine engine(seed);
     return Pool(c, engine).run();
