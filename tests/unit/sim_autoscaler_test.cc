@@ -7,19 +7,16 @@
 #include <map>
 #include <vector>
 
-#include "common/error.h"
-#include "kb/validate.h"
 #include "sim/model.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
-std::map<std::string, double> run(const Json& params, std::uint64_t seed = 1) {
-  return run_model("autoscaler", params, seed).outputs;
-}
+const ModelRunner run{"autoscaler"};
 
 // The successive distinct values of the replicas series.
 std::vector<long long> steps(const RunResult& r) {
@@ -123,31 +120,12 @@ TEST_CASE("autoscaler: max_replicas caps the scale-up and the shedding goes on")
 
 TEST_CASE("autoscaler: same seed, same outputs; an unknown parameter is an Error naming it") {
   Json p = {{"arrival_rate_per_s", 2000}, {"pod_capacity_per_s", 200}, {"initial_replicas", 8}};
-  CHECK(run(p, 5) == run(p, 5));
-  CHECK(run_model("autoscaler", p, 5).series.size() == run_model("autoscaler", p, 5).series.size());
-  CHECK(run(p, 5)["first_scale_s"] != run(p, 6)["first_scale_s"]);  // the loops' phases differ
-  try {
-    run({{"hpa_sync_period_s", 15}});
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("hpa_sync_period_s") != std::string::npos);
-  }
+  check_deterministic("autoscaler", p, 5, 6, "first_scale_s");  // the loops' phases differ
+  check_unknown_parameter("autoscaler", {{"hpa_sync_period_s", 15}}, "hpa_sync_period_s");
 }
 
 TEST_CASE("autoscaler: case 56 reproduces the symptom and its fix") {
-  static const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base(kb::embedded_sources(), {});
-  const kb::Case* c = loaded.kb.find_case(56);
-  REQUIRE(c != nullptr);
-  Verification v = verify_case(*c);
-  for (const Check& check : v.checks) {
-    CAPTURE(check.phase);
-    CAPTURE(check.output);
-    CAPTURE(check.value);
-    CHECK(check.ok);
-  }
-  CHECK(v.reproduced);
-  CHECK(v.fixed);
+  check_case_verifies(56);
 }
 
 }  // namespace

@@ -6,19 +6,15 @@
 #include <cmath>
 #include <map>
 
-#include "common/error.h"
-#include "kb/validate.h"
-#include "sim/model.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
-std::map<std::string, double> run(const Json& params, std::uint64_t seed = 1) {
-  return run_model("broker_queue", params, seed).outputs;
-}
+const ModelRunner run{"broker_queue"};
 
 TEST_CASE("broker_queue: arrival below the service rate stays bounded, above it grows at the difference") {
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
@@ -60,30 +56,12 @@ TEST_CASE("broker_queue: spreading over queues divides each queue's load") {
 
 TEST_CASE("broker_queue: same seed, same outputs; an unknown parameter is an Error naming it") {
   Json p = {{"arrival_rate_per_s", 11000}};
-  CHECK(run(p, 3) == run(p, 3));
-  CHECK(run(p, 3) != run(p, 4));
-  try {
-    run({{"publish_rate_per_s", 15000}});
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("publish_rate_per_s") != std::string::npos);
-  }
+  check_deterministic("broker_queue", p, 3, 4);
+  check_unknown_parameter("broker_queue", {{"publish_rate_per_s", 15000}}, "publish_rate_per_s");
 }
 
 TEST_CASE("broker_queue: case 161 reproduces the symptom and its fix") {
-  static const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base(kb::embedded_sources(), {});
-  const kb::Case* c = loaded.kb.find_case(161);
-  REQUIRE(c != nullptr);
-  Verification v = verify_case(*c);
-  for (const Check& check : v.checks) {
-    CAPTURE(check.phase);
-    CAPTURE(check.output);
-    CAPTURE(check.value);
-    CHECK(check.ok);
-  }
-  CHECK(v.reproduced);
-  CHECK(v.fixed);
+  check_case_verifies(161);
 }
 
 }  // namespace

@@ -10,19 +10,13 @@
 #include <map>
 #include <vector>
 
-#include "common/error.h"
-#include "kb/validate.h"
-#include "sim/model.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::map<std::string, double> run(const std::string& model, const Json& params, std::uint64_t seed = 1) {
-  return run_model(model, params, seed).outputs;
-}
+using namespace faultline::test;
 
 // Exact stationary hit rate of an LRU cache of capacity c under independent references with
 // probabilities p, by brute force: the Markov chain over every ordered tuple of c distinct keys
@@ -76,7 +70,7 @@ TEST_CASE("cache: LRU hit rate under uniform access is capacity / key_space") {
   // (4 sd), the 10-seed mean within 0.003.
   double sum = 0;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run("cache", {{"key_space", 1000}, {"capacity", 250}, {"requests", 100000}}, seed);
+    auto out = run_outputs("cache", {{"key_space", 1000}, {"capacity", 250}, {"requests", 100000}}, seed);
     CHECK(std::abs(out["hit_rate"] - 0.25) < 0.006);
     sum += out["hit_rate"];
   }
@@ -95,7 +89,7 @@ TEST_CASE("cache: LRU hit rate under Zipf access matches the exact Markov-chain 
   CHECK(exact < 0.8);
   double sum = 0;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run("cache", {{"key_space", 8}, {"capacity", 3}, {"zipf_s", 1.0}, {"requests", 200000}}, seed);
+    auto out = run_outputs("cache", {{"key_space", 8}, {"capacity", 3}, {"zipf_s", 1.0}, {"requests", 200000}}, seed);
     CHECK(std::abs(out["hit_rate"] - exact) < 0.005);
     sum += out["hit_rate"];
   }
@@ -106,7 +100,7 @@ TEST_CASE("cache: a cache that holds every key misses once per key") {
   // 500 keys, room for all, 50,000 uniform reads: every key is read (P(a key unread) = e^-100),
   // so exactly 500 misses and no eviction, whatever the seed.
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run("cache", {{"key_space", 500}, {"capacity", 1000}, {"requests", 50000}}, seed);
+    auto out = run_outputs("cache", {{"key_space", 500}, {"capacity", 1000}, {"requests", 50000}}, seed);
     CHECK(out["hit_rate"] == doctest::Approx(1 - 500.0 / 50000));
     CHECK(out["evictions"] == 0);
   }
@@ -124,9 +118,10 @@ TEST_CASE("cache: a warmed instance hits at least the share of the warm keys, a 
   }
   const double share = top / all;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run("cache", {{"instances", 2}, {"warmed_instances", 1}, {"warm_keys", 10000}, {"key_space", 200000},
-                             {"zipf_s", 1.2}, {"capacity", 50000}, {"requests", 2000}},
-                   seed);
+    auto out = run_outputs("cache",
+                           {{"instances", 2}, {"warmed_instances", 1}, {"warm_keys", 10000}, {"key_space", 200000},
+                            {"zipf_s", 1.2}, {"capacity", 50000}, {"requests", 2000}},
+                           seed);
     CHECK(out["max_instance_hit_rate"] >= share - 0.03);
     CHECK(out["min_instance_hit_rate"] < share - 0.1);
   }
@@ -136,7 +131,8 @@ TEST_CASE("cache: an absolute TTL expires an entry once per ttl however often it
   // One key read 100 times a second for 600 s with ttl_s 30: the entry is refilled on the first
   // read after each expiry (within ~0.01 s), so 19 or 20 expirations, never fewer or more.
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run("cache", {{"key_space", 1}, {"ttl_s", 30}, {"requests", 60000}, {"read_rate_per_s", 100}}, seed);
+    auto out =
+        run_outputs("cache", {{"key_space", 1}, {"ttl_s", 30}, {"requests", 60000}, {"read_rate_per_s", 100}}, seed);
     CHECK(out["expirations"] >= 19);
     CHECK(out["expirations"] <= 20);
   }
@@ -154,7 +150,7 @@ TEST_CASE("cache: staleness is bounded by the TTL without invalidation and by th
     Json none = base, all = base;
     none["invalidated_instances"] = 0;
     all["invalidated_instances"] = 3;
-    auto stale = run("cache", none, seed), fresh = run("cache", all, seed);
+    auto stale = run_outputs("cache", none, seed), fresh = run_outputs("cache", all, seed);
     CHECK(stale["max_stale_ms"] <= 10000 + 250 + 1e-6);
     CHECK(stale["max_stale_ms"] > 5000);
     race_seen = race_seen || stale["max_stale_ms"] > 10000;
@@ -165,7 +161,7 @@ TEST_CASE("cache: staleness is bounded by the TTL without invalidation and by th
 }
 
 TEST_CASE("session_expiry: a sliding TTL renewed more often than it lasts never expires") {
-  auto out = run("session_expiry", {{"ttl_s", 600}, {"request_interval_s", 60}, {"active_duration_s", 36000}});
+  auto out = run_outputs("session_expiry", {{"ttl_s", 600}, {"request_interval_s", 60}, {"active_duration_s", 36000}});
   CHECK(out["forced_expiries"] == 0);
   CHECK(out["sessions_created"] == 1);
   CHECK(out["max_entry_age_s"] == doctest::Approx(35940 + 600));  // last request + one idle TTL
@@ -173,15 +169,16 @@ TEST_CASE("session_expiry: a sliding TTL renewed more often than it lasts never 
 
 TEST_CASE("session_expiry: an absolute cap expires the session every cap seconds") {
   // Requests every 60 s for 10 h, cap 1,800 s: the cap ends entries at 1800, 3600, ..., 34200.
-  auto out = run("session_expiry",
-                 {{"ttl_s", 600}, {"absolute_ttl_s", 1800}, {"request_interval_s", 60}, {"active_duration_s", 36000}});
+  auto out = run_outputs(
+      "session_expiry",
+      {{"ttl_s", 600}, {"absolute_ttl_s", 1800}, {"request_interval_s", 60}, {"active_duration_s", 36000}});
   CHECK(out["forced_expiries"] == 19);
   CHECK(out["sessions_created"] == 20);
   CHECK(out["max_entry_age_s"] == doctest::Approx(1800));
 }
 
 TEST_CASE("session_expiry: requests further apart than the sliding TTL find the session gone each time") {
-  auto out = run("session_expiry", {{"ttl_s", 50}, {"request_interval_s", 60}, {"active_duration_s", 600}});
+  auto out = run_outputs("session_expiry", {{"ttl_s", 50}, {"request_interval_s", 60}, {"active_duration_s", 600}});
   CHECK(out["forced_expiries"] == 9);  // requests at 0, 60, ..., 540: all but the first
   CHECK(out["max_entry_age_s"] == doctest::Approx(50));
 }
@@ -190,8 +187,8 @@ TEST_CASE("backup_retention: the last copy goes between lag + retention - interv
   // The last snapshot before the deletion is taken at most one interval before it, so exposure
   // lies in [lag + retention - interval, lag + retention] for every request: exact bounds.
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run("backup_retention",
-                   {{"retention_s", 864000}, {"snapshot_interval_s", 86400}, {"deletion_lag_s", 3600}}, seed);
+    auto out = run_outputs("backup_retention",
+                           {{"retention_s", 864000}, {"snapshot_interval_s", 86400}, {"deletion_lag_s", 3600}}, seed);
     CHECK(out["max_exposure_s"] <= 867600 + 1e-6);
     CHECK(out["max_exposure_s"] >= 867600 - 86400);
     CHECK(out["mean_exposure_s"] == doctest::Approx(867600 - 43200).epsilon(0.02));  // offset uniform in the interval
@@ -201,44 +198,18 @@ TEST_CASE("backup_retention: the last copy goes between lag + retention - interv
 TEST_CASE("cache family: same seed, same outputs; other seed, other outputs") {
   Json cache = {{"instances", 2}, {"key_space", 50}, {"zipf_s", 0.8}, {"capacity", 10}, {"ttl_s", 5},
                 {"requests", 5000}, {"write_rate_per_s", 1}, {"replication_lag_ms", 100}, {"invalidated_instances", 1}};
-  CHECK(run("cache", cache, 7) == run("cache", cache, 7));
-  CHECK(run("cache", cache, 7) != run("cache", cache, 8));
-  CHECK(run_model("cache", cache, 7).series.size() == run_model("cache", cache, 7).series.size());
-  Json backups = {{"retention_s", 864000}};
-  CHECK(run("backup_retention", backups, 3) == run("backup_retention", backups, 3));
-  CHECK(run("session_expiry", {{"absolute_ttl_s", 900}}, 3) == run("session_expiry", {{"absolute_ttl_s", 900}}, 3));
+  check_deterministic("cache", cache, 7, 8);
+  check_deterministic("backup_retention", {{"retention_s", 864000}}, 3);
+  check_deterministic("session_expiry", {{"absolute_ttl_s", 900}}, 3);
 }
 
 TEST_CASE("cache family: an unknown parameter is an Error naming it") {
-  for (const char* model : {"cache", "session_expiry", "backup_retention"}) {
-    CAPTURE(model);
-    try {
-      run_model(model, {{"ttl_seconds", 30}}, 1);
-      FAIL("no error");
-    } catch (const Error& e) {
-      CHECK(e.code() == "SIM002");
-      CHECK(std::string(e.what()).find("ttl_seconds") != std::string::npos);
-    }
-  }
+  for (const char* model : {"cache", "session_expiry", "backup_retention"})
+    check_unknown_parameter(model, {{"ttl_seconds", 30}}, "ttl_seconds");
 }
 
 TEST_CASE("cache family: the cases' simulations reproduce the symptom and its fix") {
-  static const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base(kb::embedded_sources(), {});
-  for (int id : {31, 36, 46, 51, 151}) {
-    CAPTURE(id);
-    const kb::Case* c = loaded.kb.find_case(id);
-    REQUIRE(c != nullptr);
-    Verification v = verify_case(*c);
-    for (const Check& check : v.checks) {
-      CAPTURE(check.phase);
-      CAPTURE(check.output);
-      CAPTURE(check.expect);
-      CAPTURE(check.value);
-      CHECK(check.ok);
-    }
-    CHECK(v.reproduced);
-    CHECK(v.fixed);
-  }
+  for (int id : {31, 36, 46, 51, 151}) check_case_verifies(id);
 }
 
 }  // namespace

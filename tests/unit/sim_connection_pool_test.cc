@@ -6,16 +6,16 @@
 #include <string>
 
 #include "common/error.h"
-#include "kb/validate.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
 double out(const Json& params, const char* name, std::uint64_t seed) {
-  return run_model("connection_pool", params, seed).outputs.at(name);
+  return run_outputs("connection_pool", params, seed).at(name);
 }
 
 // Erlang C: probability that an arrival to an M/M/c queue with offered load a (Erlangs) waits.
@@ -98,35 +98,17 @@ TEST_CASE("connection_pool: a per-tenant cap bounds the heavy tenant and leaves 
 
 TEST_CASE("connection_pool: same seed, same outputs; unknown parameters are errors naming them") {
   Json p = {{"pool_size", 5}, {"arrival_rate_per_s", 300}, {"hold_time_ms", 20}, {"acquire_timeout_ms", 100}};
-  RunResult a = run_model("connection_pool", p, 9), b = run_model("connection_pool", p, 9);
-  CHECK(a.outputs == b.outputs);
-  CHECK(a.series.size() == b.series.size());
-  CHECK(run_model("connection_pool", p, 10).outputs != a.outputs);
-  try {
-    run_model("connection_pool", {{"pool_sise", 5}}, 1);
-    FAIL("expected an Error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("'pool_sise'") != std::string::npos);
-  }
+  check_deterministic("connection_pool", p, 9, 10);
+  check_unknown_parameter("connection_pool", {{"pool_sise", 5}}, "pool_sise");
   CHECK_THROWS_AS(run_model("connection_pool", {{"hold_time_dist", "gamma"}}, 1), Error);
   CHECK_THROWS_AS(run_model("connection_pool", {{"pool_size", 0}}, 1), Error);
 }
 
 TEST_CASE("connection_pool: cases 16 and 141 verify (symptom with the cause, gone with the fix)") {
-  kb::KnowledgeBase base = kb::load_knowledge_base(kb::embedded_sources(), {}).kb;
   for (int id : {16, 141}) {
     CAPTURE(id);
-    const kb::Case* c = base.find_case(id);
-    REQUIRE(c);
-    REQUIRE(c->simulation);
-    CHECK(c->simulation->model == "connection_pool");
-    Verification v = verify_case(*c);
-    std::string detail;
-    for (const Check& k : v.checks) detail += k.phase + " " + k.output + " = " + std::to_string(k.value) + " expect " + k.expect + "\n";
-    INFO(detail);
-    CHECK(v.reproduced);
-    CHECK(v.fixed);
+    CHECK(bundled_case(id).simulation->model == "connection_pool");
+    check_case_verifies(id);
   }
 }
 

@@ -5,18 +5,15 @@
 #include <map>
 
 #include "common/error.h"
-#include "kb/validate.h"
-#include "sim/model.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
-std::map<std::string, double> run(const Json& params, std::uint64_t seed = 1) {
-  return run_model("cost_model", params, seed).outputs;
-}
+const ModelRunner run{"cost_model"};
 
 TEST_CASE("cost_model: the totals are the hand sums") {
   // Case 61's bill: 20,000 x 0.09 + 600,000 x 0.045 + 1,500,000 x 0.02 = 1,800 + 27,000 + 30,000.
@@ -39,29 +36,12 @@ TEST_CASE("cost_model: the totals are the hand sums") {
 TEST_CASE("cost_model: the seed changes nothing; bad parameters are Errors naming them") {
   Json p = {{"cross_az_gb", 12345}, {"other_cost_usd", 678}};
   CHECK(run(p, 1) == run(p, 99));
-  try {
-    run({{"egress_gb", 1}});
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("egress_gb") != std::string::npos);
-  }
+  check_unknown_parameter("cost_model", {{"egress_gb", 1}}, "egress_gb");
   CHECK_THROWS_AS(run({{"nat_processed_gb", -1}}), Error);
 }
 
 TEST_CASE("cost_model: case 61 reproduces the symptom and its fix") {
-  static const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base(kb::embedded_sources(), {});
-  const kb::Case* c = loaded.kb.find_case(61);
-  REQUIRE(c != nullptr);
-  Verification v = verify_case(*c);
-  for (const Check& check : v.checks) {
-    CAPTURE(check.phase);
-    CAPTURE(check.output);
-    CAPTURE(check.value);
-    CHECK(check.ok);
-  }
-  CHECK(v.reproduced);
-  CHECK(v.fixed);
+  Verification v = check_case_verifies(61);
   CHECK(v.fix.outputs.at("data_transfer_cost_usd") == doctest::Approx(1800 + 1350 + 6000));
 }
 

@@ -6,19 +6,15 @@
 
 #include <map>
 
-#include "common/error.h"
-#include "kb/validate.h"
-#include "sim/model.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
-std::map<std::string, double> run(const Json& params, std::uint64_t seed = 1) {
-  return run_model("endpoint_propagation", params, seed).outputs;
-}
+const ModelRunner run{"endpoint_propagation"};
 
 TEST_CASE("endpoint_propagation: the failing share is the share of pods on the dead node") {
   // 200 connections dialled uniformly: the share leading to the dead pods is binomial, sd
@@ -65,30 +61,12 @@ TEST_CASE("endpoint_propagation: with a short dead-peer timeout errors end once 
 }
 
 TEST_CASE("endpoint_propagation: same seed, same outputs; an unknown parameter is an Error naming it") {
-  CHECK(run(Json::object(), 4) == run(Json::object(), 4));
-  CHECK(run(Json::object(), 4) != run(Json::object(), 5));
-  try {
-    run({{"request_rate_per_s", 200}});
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("request_rate_per_s") != std::string::npos);
-  }
+  check_deterministic("endpoint_propagation", Json::object(), 4, 5);
+  check_unknown_parameter("endpoint_propagation", {{"request_rate_per_s", 200}}, "request_rate_per_s");
 }
 
 TEST_CASE("endpoint_propagation: case 1 reproduces the symptom and its fix") {
-  static const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base(kb::embedded_sources(), {});
-  const kb::Case* c = loaded.kb.find_case(1);
-  REQUIRE(c != nullptr);
-  Verification v = verify_case(*c);
-  for (const Check& check : v.checks) {
-    CAPTURE(check.phase);
-    CAPTURE(check.output);
-    CAPTURE(check.value);
-    CHECK(check.ok);
-  }
-  CHECK(v.reproduced);
-  CHECK(v.fixed);
+  check_case_verifies(1);
 }
 
 }  // namespace

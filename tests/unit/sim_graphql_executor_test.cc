@@ -7,19 +7,15 @@
 #include <cmath>
 #include <map>
 
-#include "common/error.h"
-#include "kb/validate.h"
-#include "sim/model.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
-std::map<std::string, double> run(const Json& params, std::uint64_t seed = 1) {
-  return run_model("graphql_executor", params, seed).outputs;
-}
+const ModelRunner run{"graphql_executor"};
 
 double erlang_c(int c, double a) {
   double term = 1, sum = 0;
@@ -102,32 +98,14 @@ TEST_CASE("graphql_executor: attack work needing more slots than there are takes
 
 TEST_CASE("graphql_executor: same seed, same outputs; an unknown parameter is an Error naming it") {
   Json p = {{"attack_rate_per_s", 1}, {"attack_query_depth", 20}};
-  CHECK(run(p, 3) == run(p, 3));
-  CHECK(run(p, 3) != run(p, 4));
-  try {
-    run({{"execution_timeout_ms", 1000}});
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("execution_timeout_ms") != std::string::npos);
-  }
+  check_deterministic("graphql_executor", p, 3, 4);
+  check_unknown_parameter("graphql_executor", {{"execution_timeout_ms", 1000}}, "execution_timeout_ms");
 }
 
 TEST_CASE("graphql_executor: case 11 reproduces the symptom and its fix; its bind drives the depth") {
-  static const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base(kb::embedded_sources(), {});
-  const kb::Case* c = loaded.kb.find_case(11);
-  REQUIRE(c != nullptr);
-  Verification v = verify_case(*c);
-  for (const Check& check : v.checks) {
-    CAPTURE(check.phase);
-    CAPTURE(check.output);
-    CAPTURE(check.value);
-    CHECK(check.ok);
-  }
-  CHECK(v.reproduced);
-  CHECK(v.fixed);
+  check_case_verifies(11);
   // An observed depth of 8 is cheap (2^9 calls): no saturation.
-  Verification shallow = verify_case(*c, 1, {{"graphql.query_depth", 8}});
+  Verification shallow = verify_case(bundled_case(11), 1, {{"graphql.query_depth", 8}});
   CHECK(shallow.bound.at("attack_query_depth") == 8);
   CHECK(shallow.cause.outputs.at("p99_latency_ms") < 1000);
 }

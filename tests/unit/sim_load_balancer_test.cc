@@ -7,24 +7,24 @@
 #include <string>
 
 #include "common/error.h"
-#include "kb/validate.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
-RunResult run(const Json& params, std::uint64_t seed) { return run_model("load_balancer", params, seed); }
+const ModelRunner run{"load_balancer"};
 
 TEST_CASE("load_balancer: round robin gives each backend 1/n of the requests") {
   // ~42,000 requests over 7 backends: counts differ by at most one, so shares are 1/7 within
   // 1/42,000 (allow 3e-5). Exact by construction for every seed.
   Json p = {{"backends", 7}, {"policy", "round_robin"}, {"arrival_rate_per_s", 700}, {"duration_s", 60}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    RunResult r = run(p, seed);
-    CHECK(std::abs(r.outputs.at("max_backend_share") - 1.0 / 7) < 3e-5);
-    CHECK(std::abs(r.outputs.at("min_backend_share") - 1.0 / 7) < 3e-5);
+    Outputs r = run(p, seed);
+    CHECK(std::abs(r.at("max_backend_share") - 1.0 / 7) < 3e-5);
+    CHECK(std::abs(r.at("min_backend_share") - 1.0 / 7) < 3e-5);
   }
 }
 
@@ -33,9 +33,9 @@ TEST_CASE("load_balancer: random gives each backend 1/n within the binomial spre
   // deviation of 7 shares across seeds 1..12 was 0.0041. Allow 0.008 (4.7 sd).
   Json p = {{"backends", 7}, {"policy", "random"}, {"arrival_rate_per_s", 700}, {"duration_s", 60}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    RunResult r = run(p, seed);
-    CHECK(std::abs(r.outputs.at("max_backend_share") - 1.0 / 7) < 0.008);
-    CHECK(std::abs(r.outputs.at("min_backend_share") - 1.0 / 7) < 0.008);
+    Outputs r = run(p, seed);
+    CHECK(std::abs(r.at("max_backend_share") - 1.0 / 7) < 0.008);
+    CHECK(std::abs(r.at("min_backend_share") - 1.0 / 7) < 0.008);
   }
 }
 
@@ -49,7 +49,7 @@ TEST_CASE("load_balancer: least_conn keeps in-flight counts within 1 of each oth
     for (std::uint64_t seed = 1; seed <= 10; ++seed) {
       CAPTURE(rho);
       CAPTURE(seed);
-      CHECK(run(p, seed).outputs.at("max_in_flight_spread") <= 1);
+      CHECK(run(p, seed).at("max_in_flight_spread") <= 1);
     }
   }
 }
@@ -66,7 +66,7 @@ TEST_CASE("load_balancer: random splitting of Poisson traffic makes each backend
   REQUIRE(expected == doctest::Approx(228.57).epsilon(0.001));
   double sum = 0;
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
-    double mean = run(p, seed).outputs.at("mean_latency_ms");
+    double mean = run(p, seed).at("mean_latency_ms");
     CHECK(std::abs(mean - expected) < 40);
     sum += mean;
   }
@@ -82,49 +82,27 @@ TEST_CASE("load_balancer: long polls pin one backend; round robin overloads it, 
             {"backend_max_concurrency", 10}, {"long_poll_backend", 0}, {"long_poll_in_flight", 9},
             {"request_timeout_ms", 2000}, {"duration_s", 200}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    RunResult r = run(p, seed);
-    CHECK(r.outputs.at("long_poll_backend_error_rate") >= 0.6);
-    CHECK(std::abs(r.outputs.at("long_poll_backend_share") - 0.25) < 1e-3);
+    Outputs r = run(p, seed);
+    CHECK(r.at("long_poll_backend_error_rate") >= 0.6);
+    CHECK(std::abs(r.at("long_poll_backend_share") - 0.25) < 1e-3);
   }
   p["policy"] = "least_conn";
-  RunResult r = run(p, 1);
-  CHECK(r.outputs.at("long_poll_backend_share") < 0.01);
-  CHECK(r.outputs.at("error_rate") == 0);
+  Outputs r = run(p, 1);
+  CHECK(r.at("long_poll_backend_share") < 0.01);
+  CHECK(r.at("error_rate") == 0);
 }
 
 TEST_CASE("load_balancer: same seed, same outputs; unknown parameters and policies are errors naming them") {
   Json p = {{"backends", 3}, {"policy", "least_conn"}, {"arrival_rate_per_s", 300}, {"backend_max_concurrency", 4}};
-  RunResult a = run(p, 2), b = run(p, 2);
-  CHECK(a.outputs == b.outputs);
-  CHECK(run(p, 3).outputs != a.outputs);
-  try {
-    run({{"backend", 3}}, 1);
-    FAIL("expected an Error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("'backend'") != std::string::npos);
-  }
-  try {
-    run({{"policy", "weighted"}}, 1);
-    FAIL("expected an Error");
-  } catch (const Error& e) {
-    CHECK(std::string(e.what()).find("'weighted'") != std::string::npos);
-  }
+  check_deterministic("load_balancer", p, 2, 3);
+  check_unknown_parameter("load_balancer", {{"backend", 3}}, "backend");
+  check_error_naming("load_balancer", {{"policy", "weighted"}}, "'weighted'");
   CHECK_THROWS_AS(run({{"backends", 3}, {"long_poll_backend", 3}}, 1), Error);
 }
 
 TEST_CASE("load_balancer: case 101 verifies (symptom with round robin, gone with least_conn)") {
-  kb::KnowledgeBase base = kb::load_knowledge_base(kb::embedded_sources(), {}).kb;
-  const kb::Case* c = base.find_case(101);
-  REQUIRE(c);
-  REQUIRE(c->simulation);
-  CHECK(c->simulation->model == "load_balancer");
-  Verification v = verify_case(*c);
-  std::string detail;
-  for (const Check& k : v.checks) detail += k.phase + " " + k.output + " = " + std::to_string(k.value) + " expect " + k.expect + "\n";
-  INFO(detail);
-  CHECK(v.reproduced);
-  CHECK(v.fixed);
+  CHECK(bundled_case(101).simulation->model == "load_balancer");
+  check_case_verifies(101);
 }
 
 }  // namespace

@@ -6,16 +6,15 @@
 #include <cmath>
 #include <string>
 
-#include "common/error.h"
-#include "kb/validate.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
-RunResult run(const Json& params, std::uint64_t seed) { return run_model("rate_limiter", params, seed); }
+const ModelRunner run{"rate_limiter"};
 
 TEST_CASE("rate_limiter: a token bucket admits exactly its capacity of an instantaneous burst") {
   // One burst of 100 requests at once (1 req/s on average in bursts of 100 = one burst per
@@ -24,9 +23,9 @@ TEST_CASE("rate_limiter: a token bucket admits exactly its capacity of an instan
   Json p = {{"algorithm", "token_bucket"}, {"refill_rate_per_s", 1}, {"bucket_capacity", 20},
             {"arrival_rate_per_s", 1}, {"arrival_pattern", "periodic"}, {"burst_size", 100}, {"duration_s", 100}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    RunResult r = run(p, seed);
-    CHECK(std::abs(r.outputs.at("admitted_fraction") - 0.2) < 1e-12);
-    CHECK(r.outputs.at("p99_delay_ms") == 0);  // a token bucket rejects, it never delays
+    Outputs r = run(p, seed);
+    CHECK(std::abs(r.at("admitted_fraction") - 0.2) < 1e-12);
+    CHECK(r.at("p99_delay_ms") == 0);  // a token bucket rejects, it never delays
   }
 }
 
@@ -35,14 +34,14 @@ TEST_CASE("rate_limiter: then the bucket refills at its rate") {
   // 10 s; 10 bursts in 100 s: 20 + 9 x 10 = 110 admitted. Exact for every seed.
   Json p = {{"algorithm", "token_bucket"}, {"refill_rate_per_s", 1}, {"bucket_capacity", 20},
             {"arrival_rate_per_s", 10}, {"arrival_pattern", "periodic"}, {"burst_size", 100}, {"duration_s", 100}};
-  for (std::uint64_t seed = 1; seed <= 10; ++seed) CHECK(std::abs(run(p, seed).outputs.at("admitted_per_s") - 1.1) < 1e-12);
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) CHECK(std::abs(run(p, seed).at("admitted_per_s") - 1.1) < 1e-12);
   // Poisson overload at 10x the refill: every token is used, none overflows the bucket, so
   // 1000 s admit the 5 initial tokens plus 10,000 refilled, less the fraction of one token
   // still accruing at the end: between 10,004 and 10,005.
   Json q = {{"algorithm", "token_bucket"}, {"refill_rate_per_s", 10}, {"bucket_capacity", 5},
             {"arrival_rate_per_s", 100}, {"duration_s", 1000}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    double admitted = run(q, seed).outputs.at("admitted_per_s") * 1000;
+    double admitted = run(q, seed).at("admitted_per_s") * 1000;
     CHECK(admitted >= 10004 - 1e-6);
     CHECK(admitted <= 10005 + 1e-6);
   }
@@ -53,12 +52,12 @@ TEST_CASE("rate_limiter: a fixed window admits its limit per window; a sliding w
   // ~ 1e-7 per window), so exactly 50/s are admitted, for every seed.
   Json p = {{"algorithm", "fixed_window"}, {"limit_per_window", 50}, {"window_s", 1}, {"arrival_rate_per_s", 100},
             {"duration_s", 100}};
-  for (std::uint64_t seed = 1; seed <= 10; ++seed) CHECK(std::abs(run(p, seed).outputs.at("admitted_per_s") - 50) < 1e-9);
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) CHECK(std::abs(run(p, seed).at("admitted_per_s") - 50) < 1e-9);
   // A sliding log admits at most 50 in any trailing second, so at most 50/s; a freed slot is
   // taken by the next arrival (~10 ms later), so a little less: 49.05..49.18 over seeds 1..12.
   p["algorithm"] = "sliding_window";
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    double admitted = run(p, seed).outputs.at("admitted_per_s");
+    double admitted = run(p, seed).at("admitted_per_s");
     CHECK(admitted <= 50 + 1e-9);
     CHECK(admitted >= 48.5);
   }
@@ -70,57 +69,35 @@ TEST_CASE("rate_limiter: a leaky bucket (nginx limit_req, no nodelay) admits bur
   Json p = {{"algorithm", "leaky_bucket"}, {"refill_rate_per_s", 5}, {"bucket_capacity", 10},
             {"arrival_rate_per_s", 0.3}, {"arrival_pattern", "periodic"}, {"burst_size", 30}, {"duration_s", 100}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    RunResult r = run(p, seed);
-    CHECK(std::abs(r.outputs.at("admitted_fraction") - 11.0 / 30) < 1e-12);
-    CHECK(std::abs(r.outputs.at("mean_delay_ms") - 1000) < 1e-6);
-    CHECK(std::abs(r.outputs.at("p99_delay_ms") - 1980) < 1e-6);
+    Outputs r = run(p, seed);
+    CHECK(std::abs(r.at("admitted_fraction") - 11.0 / 30) < 1e-12);
+    CHECK(std::abs(r.at("mean_delay_ms") - 1000) < 1e-6);
+    CHECK(std::abs(r.at("p99_delay_ms") - 1980) < 1e-6);
   }
 }
 
 TEST_CASE("rate_limiter: keys are limited independently, so spreading traffic over keys admits more") {
   Json p = {{"algorithm", "token_bucket"}, {"refill_rate_per_s", 1}, {"bucket_capacity", 20},
             {"arrival_rate_per_s", 50}, {"keys", 5}, {"arrival_pattern", "periodic"}, {"burst_size", 100}, {"duration_s", 100}};
-  CHECK(std::abs(run(p, 3).outputs.at("admitted_per_s") - 5 * 1.1) < 1e-12);
+  CHECK(std::abs(run(p, 3).at("admitted_per_s") - 5 * 1.1) < 1e-12);
   // The same 50/s on one key: 50 bursts, one every 2 s; the first finds 20 tokens, each later
   // one the 2 refilled since: (20 + 49 x 2) / 100 s = 1.18/s instead of 5.5/s.
   p["keys"] = 1;
-  CHECK(std::abs(run(p, 3).outputs.at("admitted_per_s") - 1.18) < 1e-9);
+  CHECK(std::abs(run(p, 3).at("admitted_per_s") - 1.18) < 1e-9);
 }
 
 TEST_CASE("rate_limiter: same seed, same outputs; unknown parameters and algorithms are errors naming them") {
   Json p = {{"keys", 50}, {"arrival_rate_per_s", 400}, {"refill_rate_per_s", 5}, {"bucket_capacity", 3}};
-  RunResult a = run(p, 4), b = run(p, 4);
-  CHECK(a.outputs == b.outputs);
-  CHECK(run(p, 5).outputs != a.outputs);
-  try {
-    run({{"bucket_capacty", 5}}, 1);
-    FAIL("expected an Error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("'bucket_capacty'") != std::string::npos);
-  }
-  try {
-    run({{"algorithm", "gcra"}}, 1);
-    FAIL("expected an Error");
-  } catch (const Error& e) {
-    CHECK(std::string(e.what()).find("'gcra'") != std::string::npos);
-  }
+  check_deterministic("rate_limiter", p, 4, 5);
+  check_unknown_parameter("rate_limiter", {{"bucket_capacty", 5}}, "bucket_capacty");
+  check_error_naming("rate_limiter", {{"algorithm", "gcra"}}, "'gcra'");
 }
 
 TEST_CASE("rate_limiter: cases 71 and 91 verify (symptom with the cause, gone with the fix)") {
-  kb::KnowledgeBase base = kb::load_knowledge_base(kb::embedded_sources(), {}).kb;
   for (int id : {71, 91}) {
     CAPTURE(id);
-    const kb::Case* c = base.find_case(id);
-    REQUIRE(c);
-    REQUIRE(c->simulation);
-    CHECK(c->simulation->model == "rate_limiter");
-    Verification v = verify_case(*c);
-    std::string detail;
-    for (const Check& k : v.checks) detail += k.phase + " " + k.output + " = " + std::to_string(k.value) + " expect " + k.expect + "\n";
-    INFO(detail);
-    CHECK(v.reproduced);
-    CHECK(v.fixed);
+    CHECK(bundled_case(id).simulation->model == "rate_limiter");
+    check_case_verifies(id);
   }
 }
 

@@ -7,19 +7,15 @@
 #include <cmath>
 #include <map>
 
-#include "common/error.h"
-#include "kb/validate.h"
-#include "sim/model.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
-std::map<std::string, double> run(const Json& params, std::uint64_t seed = 1) {
-  return run_model("replication", params, seed).outputs;
-}
+const ModelRunner run{"replication"};
 
 TEST_CASE("replication: working archiving loses at most one archive_timeout plus an upload") {
   // A segment closes every 60 s and uploads in 1-3 s: the archive is never more than 63 s behind.
@@ -81,30 +77,12 @@ TEST_CASE("replication: the replica's replay lag is M/M/1's sojourn time") {
 
 TEST_CASE("replication: same seed, same outputs; an unknown parameter is an Error naming it") {
   Json p = {{"failure_before_disaster_s", 3600}, {"detection_delay_s", 600}, {"write_rate_per_s", 200}};
-  CHECK(run(p, 9) == run(p, 9));
-  CHECK(run(p, 9) != run(p, 10));
-  try {
-    run({{"repair_s", 1800}});
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("repair_s") != std::string::npos);
-  }
+  check_deterministic("replication", p, 9, 10);
+  check_unknown_parameter("replication", {{"repair_s", 1800}}, "repair_s");
 }
 
 TEST_CASE("replication: case 121 reproduces the symptom and its fix") {
-  static const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base(kb::embedded_sources(), {});
-  const kb::Case* c = loaded.kb.find_case(121);
-  REQUIRE(c != nullptr);
-  Verification v = verify_case(*c);
-  for (const Check& check : v.checks) {
-    CAPTURE(check.phase);
-    CAPTURE(check.output);
-    CAPTURE(check.value);
-    CHECK(check.ok);
-  }
-  CHECK(v.reproduced);
-  CHECK(v.fixed);
+  check_case_verifies(121);
 }
 
 }  // namespace

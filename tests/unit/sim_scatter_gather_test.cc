@@ -8,18 +8,15 @@
 #include <map>
 
 #include "common/error.h"
-#include "kb/validate.h"
-#include "sim/model.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
-std::map<std::string, double> run(const Json& params, std::uint64_t seed = 1) {
-  return run_model("scatter_gather", params, seed).outputs;
-}
+const ModelRunner run{"scatter_gather"};
 
 TEST_CASE("scatter_gather: the slow-query share is 1 - (1 - p)^fanout") {
   // 200 q/s for 30 s = ~6,000 queries: the share's binomial sd is at most sqrt(0.15 x 0.85 /
@@ -75,33 +72,15 @@ TEST_CASE("scatter_gather: one shard, one worker, constant service is M/D/1") {
 }
 
 TEST_CASE("scatter_gather: same seed, same outputs; bad parameters are Errors naming them") {
-  CHECK(run(Json::object(), 2) == run(Json::object(), 2));
-  CHECK(run(Json::object(), 2) != run(Json::object(), 3));
-  try {
-    run({{"qps", 200}});
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("qps") != std::string::npos);
-  }
+  check_deterministic("scatter_gather", Json::object(), 2, 3);
+  check_unknown_parameter("scatter_gather", {{"qps", 200}}, "qps");
   CHECK_THROWS_AS(run({{"shards", 4}, {"fanout", 5}}), Error);
 }
 
 TEST_CASE("scatter_gather: case 21 reproduces the symptom and its fix") {
-  static const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base(kb::embedded_sources(), {});
-  const kb::Case* c = loaded.kb.find_case(21);
-  REQUIRE(c != nullptr);
-  Verification v = verify_case(*c);
-  for (const Check& check : v.checks) {
-    CAPTURE(check.phase);
-    CAPTURE(check.output);
-    CAPTURE(check.value);
-    CHECK(check.ok);
-  }
-  CHECK(v.reproduced);
-  CHECK(v.fixed);
+  check_case_verifies(21);
   // bind: the observed shards-per-query drives the fanout.
-  Verification bound = verify_case(*c, 1, {{"sharding.shards_per_query", 1}});
+  Verification bound = verify_case(bundled_case(21), 1, {{"sharding.shards_per_query", 1}});
   CHECK(bound.cause.outputs.at("p99_latency_ms") < 400);
 }
 

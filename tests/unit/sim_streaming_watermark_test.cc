@@ -7,19 +7,15 @@
 #include <cmath>
 #include <map>
 
-#include "common/error.h"
-#include "kb/validate.h"
-#include "sim/model.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using namespace faultline::test;
 
-std::map<std::string, double> run(const Json& params, std::uint64_t seed = 1) {
-  return run_model("streaming_watermark", params, seed).outputs;
-}
+const ModelRunner run{"streaming_watermark"};
 
 TEST_CASE("streaming_watermark: events later than the watermark delay are dropped, earlier ones kept") {
   // The watermark before the batch at t is the previous batch's newest event time (t - 10 - 2:
@@ -69,30 +65,12 @@ TEST_CASE("streaming_watermark: a watermark delay inside the late window drops p
 
 TEST_CASE("streaming_watermark: same seed, same outputs; an unknown parameter is an Error naming it") {
   Json p = {{"late_delay_s", 605}, {"duration_s", 1800}};
-  CHECK(run(p, 3) == run(p, 3));
-  CHECK(run(p, 3) != run(p, 4));
-  try {
-    run({{"event_rate_per_s", 1000}});
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("event_rate_per_s") != std::string::npos);
-  }
+  check_deterministic("streaming_watermark", p, 3, 4);
+  check_unknown_parameter("streaming_watermark", {{"event_rate_per_s", 1000}}, "event_rate_per_s");
 }
 
 TEST_CASE("streaming_watermark: case 111 reproduces the symptom and its fix") {
-  static const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base(kb::embedded_sources(), {});
-  const kb::Case* c = loaded.kb.find_case(111);
-  REQUIRE(c != nullptr);
-  Verification v = verify_case(*c);
-  for (const Check& check : v.checks) {
-    CAPTURE(check.phase);
-    CAPTURE(check.output);
-    CAPTURE(check.value);
-    CHECK(check.ok);
-  }
-  CHECK(v.reproduced);
-  CHECK(v.fixed);
+  check_case_verifies(111);
 }
 
 }  // namespace

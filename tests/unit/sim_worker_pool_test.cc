@@ -8,16 +8,14 @@
 #include <vector>
 
 #include "common/error.h"
-#include "kb/validate.h"
-#include "sim/model.h"
-#include "sim/verify.h"
+#include "sim_support.h"
 
 namespace faultline::sim {
 namespace {
 
-std::map<std::string, double> run(const nlohmann::ordered_json& params, std::uint64_t seed = 1) {
-  return run_model("worker_pool", params, seed).outputs;
-}
+using namespace faultline::test;
+
+const ModelRunner run{"worker_pool"};
 
 // Erlang C: the probability that an arrival waits in M/M/c with offered load a = lambda / mu.
 double erlang_c(int c, double a) {
@@ -174,41 +172,19 @@ TEST_CASE("worker_pool: parents blocking on subtasks in their own pool deadlock 
 TEST_CASE("worker_pool: the same seed gives the same run") {
   nlohmann::ordered_json p = {{"workers", 2}, {"service_time_ms", 0.35}, {"arrival_rate_per_s", 1000}, {"duration_s", 5},
                               {"cpu_limit_cores", 0.5}};
-  RunResult a = run_model("worker_pool", p, 7), b = run_model("worker_pool", p, 7), c = run_model("worker_pool", p, 8);
-  CHECK(a.outputs == b.outputs);
-  REQUIRE(a.series.size() == b.series.size());
-  for (std::size_t i = 0; i < a.series.size(); ++i) CHECK(a.series[i].v == b.series[i].v);
-  CHECK(a.outputs.at("p99_latency_ms") != c.outputs.at("p99_latency_ms"));
+  check_deterministic("worker_pool", p, 7, 8, "p99_latency_ms");
 }
 
 TEST_CASE("worker_pool: an unknown parameter is an error naming it") {
-  try {
-    run({{"threads", 100}});
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "SIM002");
-    CHECK(std::string(e.what()).find("threads") != std::string::npos);
-  }
+  check_unknown_parameter("worker_pool", {{"threads", 100}}, "threads");
   CHECK_THROWS_AS(run({{"service_distribution", "pareto"}}), Error);
   CHECK_THROWS_AS(run({{"workers", 0}}), Error);
 }
 
 TEST_CASE("worker_pool: its cases reproduce the symptom and its fix") {
-  static const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base(kb::embedded_sources(), {});
   for (int id : {26, 41, 66, 76, 81, 131}) {
-    const kb::Case* c = loaded.kb.find_case(id);
-    REQUIRE(c != nullptr);
-    Verification v = verify_case(*c);
     CAPTURE(id);
-    CHECK(v.model == "worker_pool");
-    for (const Check& check : v.checks) {
-      CAPTURE(check.phase);
-      CAPTURE(check.output);
-      CAPTURE(check.value);
-      CHECK(check.ok);
-    }
-    CHECK(v.reproduced);
-    CHECK(v.fixed);
+    CHECK(check_case_verifies(id).model == "worker_pool");
   }
 }
 
