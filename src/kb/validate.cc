@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
 #include "common/spell.h"
@@ -32,6 +33,27 @@ bool valid_slug(const std::string& slug) {
   return RE2::FullMatch(slug, shape);
 }
 
+// True if the scanner's prefilter can find a literal this pattern requires (the same minimum
+// atom length as evidence/scanner.cc); a pattern without one runs on every input line.
+bool has_literal(const std::string& pattern) {
+  re2::FilteredRE2 filter(3);
+  int id = 0;
+  RE2::Options options;
+  options.set_log_errors(false);
+  if (filter.Add(pattern, options, &id) != RE2::NoError) return true;
+  std::vector<std::string> atoms;
+  filter.Compile(&atoms);
+  std::vector<int> unfiltered;
+  filter.AllPotentials({}, &unfiltered);
+  return unfiltered.empty();
+}
+
+bool wrapped_in_dot_star(const std::string& p) {
+  auto starts = [&](const char* x) { return p.rfind(x, 0) == 0; };
+  auto ends = [&](const std::string& x) { return p.size() >= x.size() && p.compare(p.size() - x.size(), x.size(), x) == 0; };
+  return (starts(".*") || starts("(?i).*")) && ends(".*");
+}
+
 // A pattern's location points at its YAML scalar; RE2 reports no column, so we point there.
 void check_signal(const Signal& s, Findings& f) {
   if (!valid_signal_id(s.id))
@@ -44,6 +66,12 @@ void check_signal(const Signal& s, Findings& f) {
       add(f, kError, "KB009", p.where, "pattern does not compile: " + re.error() + ": " + p.text);
       continue;
     }
+    if (!has_literal(p.text))
+      add(f, kWarning, "KB028", p.where,
+          "pattern has no literal of 3+ characters for the prefilter, so it runs on every line; anchor it on a word "
+          "the software always prints (e.g. 'Connection refused' rather than '\\w+ refused'): " + p.text);
+    if (wrapped_in_dot_star(p.text))
+      add(f, kWarning, "KB029", p.where, "leading and trailing '.*' add nothing to a search and slow it; drop them: " + p.text);
     const auto& groups = re.NamedCapturingGroups();
     if (s.type == SignalType::Number && !groups.count("value"))
       add(f, kError, "KB017", p.where, "numeric signal '" + s.id + "' pattern has no (?P<value>...) group");

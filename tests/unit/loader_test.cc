@@ -151,6 +151,16 @@ TEST_CASE("KB019: a signal with no way to be seen") {
   expect_finding(edited(kSignals, "    phrases: [acks are slow]\n", ""), "KB019");
 }
 
+TEST_CASE("KB028 and KB029: literal-free and .*-wrapped patterns are warnings with a hint") {
+  Finding a = expect_finding(edited(kSignals, R"('consumer \S+ idle for [0-9]+s')", R"('\d+\.\d+ \w+')"), "KB028");
+  CHECK_FALSE(a.is_error());
+  CHECK(a.message.find("anchor it") != std::string::npos);
+  Finding b = expect_finding(edited(kSignals, R"('consumer \S+ idle for [0-9]+s')", R"('.*consumer idle.*')"), "KB029");
+  CHECK_FALSE(b.is_error());
+  LoadedKnowledgeBase clean = load_knowledge_base(tiny_kb(), {});
+  CHECK(first(clean.findings, "KB028") == nullptr);
+}
+
 TEST_CASE("KB021: a YAML file that is neither signals nor a case") {
   auto files = tiny_kb();
   files.push_back({"kb/notes.yaml", "hello: world\n"});
