@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 #include <cstring>
 
 #include "common/error.h"
@@ -40,6 +41,34 @@ std::string excerpt_around_match(const RE2& regex, std::string_view line) {
   out += line.substr(from, kWidth);
   if (from + kWidth < line.size()) out += "…";
   return out;
+}
+
+std::string lowercase(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// FilteredRE2 lowercases atoms. For a case-sensitive pattern whose text spells the atom out
+// once, plainly (not escaped, not in a class), the block search can look for that exact
+// spelling: "Info" instead of every "INFO". Otherwise the atom is searched ignoring case.
+// Returns the regex piece for the search.
+std::string trigger_regex(const std::string& atom, const std::string& pattern) {
+  std::string insensitive = "(?i:" + RE2::QuoteMeta(atom) + ")";
+  if (pattern.find("(?i") != std::string::npos) return insensitive;
+  std::string lower = lowercase(pattern);
+  std::size_t at = lower.find(atom);
+  if (at == std::string::npos || lower.find(atom, at + 1) != std::string::npos) return insensitive;
+  if (at > 0 && pattern[at - 1] == '\\') return insensitive;
+  int depth = 0;  // inside a [...] class?
+  for (std::size_t i = 0; i < at; ++i) {
+    if (pattern[i] == '\\') ++i;
+    else if (pattern[i] == '[') depth = 1;
+    else if (pattern[i] == ']') depth = 0;
+  }
+  if (depth) return insensitive;
+  std::string spelled = pattern.substr(at, atom.size());
+  if (spelled.find_first_of("\\[]().*+?{}|^$") != std::string::npos) return insensitive;
+  return RE2::QuoteMeta(spelled);
 }
 
 }  // namespace
@@ -84,16 +113,21 @@ ScanPlan::ScanPlan(const std::vector<kb::Signal>& signals) : filter_(kMinAtomLen
     literal_free_.push_back(filter_to_pattern_[id]);
   }
   if (!atoms_.empty()) {
-    std::string alternation;
     RE2::Options o = search_options();
     o.set_case_sensitive(false);
     atom_set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
-    for (std::size_t i = 0; i < atoms_.size(); ++i) {
-      std::string quoted = RE2::QuoteMeta(atoms_[i]);
-      alternation += (i ? "|" : "") + quoted;
-      atom_set_->Add(quoted, nullptr);
+    for (const std::string& atom : atoms_) atom_set_->Add(RE2::QuoteMeta(atom), nullptr);
+    triggers_.resize(patterns_.size());
+    for (std::size_t p = 0; p < patterns_.size(); ++p) {
+      if (is_literal_free_[p]) continue;
+      PatternTriggers& t = triggers_[p];
+      t.filter = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
+      int id = 0;
+      t.filter->Add(patterns_[p].text, options, &id);
+      t.filter->Compile(&t.atoms);
+      for (const std::string& a : t.atoms) t.regexes.push_back(trigger_regex(a, patterns_[p].text));
     }
-    atom_search_ = std::make_unique<RE2>(alternation, o);
+    atom_search_ = std::make_unique<RE2>(trigger_alternation(nullptr, &trigger_count_), search_options());
     if (!atom_search_->ok() || !atom_set_->Compile())
       throw Error("cannot compile the prefilter of " + std::to_string(atoms_.size()) + " atoms");
   }
@@ -105,6 +139,41 @@ ScanPlan::ScanPlan(const std::vector<kb::Signal>& signals) : filter_(kMinAtomLen
 }
 
 ScanPlan::~ScanPlan() = default;
+
+std::string ScanPlan::trigger_alternation(const std::map<std::string, std::size_t>* atom_lines, std::size_t* count) const {
+  auto lines_with = [&](const std::string& atom) -> std::size_t {
+    if (!atom_lines) return 0;
+    auto it = atom_lines->find(atom);
+    return it == atom_lines->end() ? 0 : it->second;
+  };
+  std::set<std::string> pieces;
+  for (const PatternTriggers& t : triggers_) {
+    if (!t.filter) continue;
+    // Start from every atom and drop the most common ones while the pattern still cannot
+    // match when only dropped atoms are present: what is left must be searched for.
+    std::vector<std::size_t> order(t.atoms.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      std::size_t fa = lines_with(t.atoms[a]), fb = lines_with(t.atoms[b]);
+      return fa != fb ? fa > fb : t.atoms[a].size() < t.atoms[b].size();
+    });
+    std::vector<bool> kept(t.atoms.size(), true);
+    for (std::size_t candidate : order) {
+      kept[candidate] = false;
+      std::vector<int> present, potential;
+      for (std::size_t i = 0; i < kept.size(); ++i)
+        if (!kept[i]) present.push_back(static_cast<int>(i));
+      t.filter->AllPotentials(present, &potential);
+      if (!potential.empty()) kept[candidate] = true;  // needed after all
+    }
+    for (std::size_t i = 0; i < kept.size(); ++i)
+      if (kept[i]) pieces.insert(t.regexes[i]);
+  }
+  std::string alternation;
+  for (const std::string& piece : pieces) alternation += (alternation.empty() ? "" : "|") + piece;
+  if (count) *count = pieces.size();
+  return alternation;
+}
 
 void record_match(int pattern_index, const PatternInfo& pattern, const RE2& regex, std::string_view line,
                   const std::string& file, std::uint64_t line_no, Observations& out) {
@@ -139,7 +208,33 @@ void record_match(int pattern_index, const PatternInfo& pattern, const RE2& rege
     if (!o.value || v > *o.value) o.value = v;
 }
 
-Scanner::Scanner(const ScanPlan& plan, std::size_t max_line_bytes) : plan_(plan), max_line_(max_line_bytes) {}
+Scanner::Scanner(const ScanPlan& plan, std::size_t max_line_bytes)
+    : plan_(plan), max_line_(max_line_bytes), search_(plan.atom_search_.get()) {}
+
+// Large inputs only: on a small one the sampling would cost more than it saves.
+constexpr std::size_t kTuneMinBytes = 256 * 1024;
+constexpr std::size_t kTuneSampleBytes = 256 * 1024;
+
+void Scanner::tune(std::string_view sample) {
+  tuning_done_ = true;
+  std::map<std::string, std::size_t> lines_with;
+  std::vector<int> hits;
+  sample = sample.substr(0, kTuneSampleBytes);
+  for (std::size_t start = 0; start < sample.size();) {
+    std::size_t end = sample.find('\n', start);
+    if (end == std::string_view::npos) end = sample.size();
+    std::string_view line = clip(sample.substr(start, end - start), max_line_);
+    hits.clear();
+    plan_.atom_set_->Match(re2::StringPiece(line.data(), line.size()), &hits);
+    for (int h : hits) ++lines_with[plan_.atoms_[static_cast<std::size_t>(h)]];
+    start = end + 1;
+  }
+  auto tuned = std::make_unique<RE2>(plan_.trigger_alternation(&lines_with, nullptr), search_options());
+  if (tuned->ok()) {
+    tuned_ = std::move(tuned);
+    search_ = tuned_.get();
+  }
+}
 
 void Scanner::confirm_line(std::string_view line, const std::string& file, std::uint64_t line_no) {
   ++stats_.candidate_lines;
@@ -163,13 +258,14 @@ void Scanner::scan_block(std::string_view block, const std::string& file, std::u
   stats_.bytes += block.size();
   std::uint64_t newlines = static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
   stats_.lines += newlines + (!block.empty() && block.back() != '\n');
-  if (plan_.atom_search_) {
+  if (search_) {
+    if (!tuning_done_ && block.size() >= kTuneMinBytes) tune(block);
     re2::StringPiece text(block.data(), block.size());
     std::size_t pos = 0, counted_to = 0;
     std::uint64_t line_no = first_line;
     re2::StringPiece hit;
     while (pos < block.size() &&
-           plan_.atom_search_->Match(text, pos, block.size(), RE2::UNANCHORED, &hit, 1)) {
+           search_->Match(text, pos, block.size(), RE2::UNANCHORED, &hit, 1)) {
       std::size_t at = static_cast<std::size_t>(hit.data() - block.data());
       std::size_t start = block.rfind('\n', at == 0 ? 0 : at - 1);
       start = (start == std::string_view::npos || start < pos) ? pos : start + 1;

@@ -1,9 +1,11 @@
 // The log scanner: every log pattern of every signal tested against every input line, in one
 // pass, fast. At plan time each pattern goes to RE2's FilteredRE2, which derives the literal
-// atoms a line must contain for the pattern to match. At scan time a block of many lines is
-// searched for all atoms at once (one case-insensitive literal alternation), line boundaries
-// are found only around hits, and only those candidate lines are confirmed with the full
-// patterns. Patterns without a usable literal run on every line in one combined RE2::Set.
+// atoms a line must contain for the pattern to match, and each pattern contributes one atom it
+// always requires (or all its atoms, for alternatives) to the trigger set. At scan time a block
+// of many lines is searched for the triggers at once (one case-insensitive literal
+// alternation), line boundaries are found only around hits, and only those candidate lines are
+// confirmed with FilteredRE2 and the full patterns. Patterns without a usable literal run on
+// every line in one combined RE2::Set.
 //
 // Contract: the prefilter may report a line that no pattern matches, never miss one that
 // does; so the Scanner finds exactly what NaiveScanner (every pattern on every line) finds.
@@ -11,6 +13,7 @@
 // ScanPlan is immutable after construction and safe to share between threads; a Scanner is not.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +45,13 @@ class ScanPlan {
   const std::vector<PatternInfo>& patterns() const { return patterns_; }
   /// The literal atoms the prefilter searches for (lowercase).
   const std::vector<std::string>& atoms() const { return atoms_; }
+  /// How many atoms the block search looks for (one required atom per pattern where one exists).
+  std::size_t trigger_count() const { return trigger_count_; }
+
+  /// The block-search regex: for each pattern a smallest set of its atoms without all of which
+  /// it cannot match, preferring atoms rare in atom_lines (atom -> lines holding it), else long
+  /// ones. Sets *count to the number of distinct atoms searched.
+  std::string trigger_alternation(const std::map<std::string, std::size_t>* atom_lines, std::size_t* count) const;
   /// Patterns that have no literal atom and run on every line.
   const std::vector<int>& literal_free() const { return literal_free_; }
   const RE2& regex(int pattern) const { return *regexes_[pattern]; }
@@ -54,7 +64,15 @@ class ScanPlan {
   std::vector<int> filter_to_pattern_;          ///< FilteredRE2 id -> pattern index
   std::vector<bool> is_literal_free_;           ///< by FilteredRE2 id
   std::vector<std::string> atoms_;
-  std::unique_ptr<RE2> atom_search_;            ///< (?i)atom1|atom2|... over whole blocks
+  std::unique_ptr<RE2> atom_search_;            ///< trigger1|(?i:trigger2)|... over whole blocks
+  std::size_t trigger_count_ = 0;
+  /// Each filtered pattern alone in a FilteredRE2, to ask which atom sets it cannot match without.
+  struct PatternTriggers {
+    std::unique_ptr<re2::FilteredRE2> filter;
+    std::vector<std::string> atoms;    ///< lowercase, as FilteredRE2 gives them
+    std::vector<std::string> regexes;  ///< the block-search piece that finds each atom
+  };
+  std::vector<PatternTriggers> triggers_;       ///< by pattern index (empty for literal-free)
   std::unique_ptr<RE2::Set> atom_set_;          ///< which atoms a candidate line holds
   std::vector<int> literal_free_;               ///< pattern indexes
   std::unique_ptr<RE2::Set> literal_free_set_;  ///< over every line
@@ -90,11 +108,18 @@ class Scanner {
   void confirm_line(std::string_view line, const std::string& file, std::uint64_t line_no);
   void scan_literal_free(std::string_view block, const std::string& file, std::uint64_t first_line);
 
+  /// Picks each pattern's rarest required atom from how often atoms occur in a sample of the
+  /// input, and compiles a block search of its own for the rest of the input.
+  void tune(std::string_view sample);
+
   const ScanPlan& plan_;
   std::size_t max_line_;
   Observations observations_;
   ScanStats stats_;
   std::vector<int> atom_hits_, filter_hits_, set_hits_;
+  const RE2* search_ = nullptr;  ///< the plan's block search, or tuned_ once tuned
+  std::unique_ptr<RE2> tuned_;
+  bool tuning_done_ = false;
 };
 
 /// The obviously correct scanner: every pattern against every line. For tests and -d explain.

@@ -282,7 +282,8 @@ std::string why_not_text(const infer::Hypothesis& h, const infer::Diagnosis& d, 
   return out.str();
 }
 
-std::string scan_stats_text(const evidence::Evidence& ev, std::size_t literal_free, std::size_t patterns, std::size_t atoms) {
+std::string scan_stats_text(const evidence::Evidence& ev, std::size_t literal_free, std::size_t patterns, std::size_t atoms,
+                            std::size_t triggers) {
   const evidence::ScanStats& st = ev.scan;
   double secs = ev.times.scan_ms / 1000.0;
   double mb = static_cast<double>(st.bytes) / 1e6;
@@ -292,7 +293,8 @@ std::string scan_stats_text(const evidence::Evidence& ev, std::size_t literal_fr
       << "      candidate lines " << with_commas(st.candidate_lines) << " ("
       << fixed(st.lines ? 100.0 * st.candidate_lines / st.lines : 0, 3) << "%), matched " << with_commas(st.matched_lines)
       << ", cut " << st.truncated_lines << "\n"
-      << "      " << patterns << " patterns, " << atoms << " atoms, " << literal_free << " literal-free patterns\n"
+      << "      " << patterns << " patterns, " << atoms << " atoms (" << triggers << " searched), " << literal_free
+      << " literal-free patterns\n"
       << "phases: read " << fixed(ev.times.read_ms, 1) << " ms, scan " << fixed(ev.times.scan_ms, 1) << " ms, metrics "
       << fixed(ev.times.metrics_ms, 2) << " ms, prose " << fixed(ev.times.prose_ms, 2) << " ms\n";
   return out.str();

@@ -38,6 +38,6 @@ std::string why_not_text(const infer::Hypothesis& h, const infer::Diagnosis& d, 
 
 /// --stats: per-phase time, MB/s, lines/s, candidate-line ratio, literal-free patterns.
 std::string scan_stats_text(const evidence::Evidence& ev, std::size_t literal_free_patterns, std::size_t patterns,
-                            std::size_t atoms);
+                            std::size_t atoms, std::size_t triggers);
 
 }  // namespace faultline::report

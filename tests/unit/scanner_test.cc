@@ -184,10 +184,39 @@ TEST_CASE("the prefilter skips lines without atoms: candidates are few on unrela
   Scanner s(plan);
   std::string text;
   for (int i = 0; i < 1000; ++i) text += "INFO request served in 12 ms\n";
-  text += "ERROR dial tcp: connect: connection refused\n";  // lowercase: a candidate, not a match
+  // A case-sensitive pattern's atom is searched in the case the pattern spells it.
+  text += "ERROR dial tcp: connect: connection refused\n";
+  text += "java.net.ConnectException: Connection refused\n";
   s.scan_block(text, "app.log", 1);
   CHECK(s.stats().candidate_lines == 1);
-  CHECK(s.observations().empty());
+  CHECK(s.observations().at("t.refused").source == "app.log:1002");
+}
+
+TEST_CASE("the prefilter misses nothing when a pattern spells its atom in several cases or classes") {
+  ScanPlan plan({signal("t.alt", {"(?:Error|error) occurred"}), signal("t.cls", {"[Ww]arning: disk"}),
+                 signal("t.ci", {"(?i)TIMEOUT waiting"}), signal("t.status", {"\"(?:GET|POST) [^\"]*\" 5\\d\\d "})});
+  std::string text = "x Error occurred\ny error occurred\nWarning: disk\nwarning: disk\ntimeout WAITING\n"
+                     "1.2.3.4 - - \"GET /a HTTP/1.1\" 503 12\n";
+  compare_on(plan, text, "mixed.log");
+  Scanner s(plan);
+  s.scan_block(text, "mixed.log", 1);
+  CHECK(s.observations().at("t.alt").count == 2);
+  CHECK(s.observations().at("t.cls").count == 2);
+  CHECK(s.observations().at("t.ci").count == 1);
+  CHECK(s.observations().at("t.status").count == 1);
+}
+
+TEST_CASE("a large input retunes the block search to its rare atoms and still finds everything") {
+  // Both words are required; "common" is in every line, "rare" in few: after sampling, the
+  // search looks for "rare" and the candidates drop to the lines that hold it.
+  ScanPlan plan({signal("t.pair", {"common.*rare"})});
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += i % 1000 == 7 ? "common thing then rare event\n" : "common line number " + std::to_string(i) + "\n";
+  Scanner s(plan);
+  s.scan_block(text, "big.log", 1);
+  CHECK(s.observations().at("t.pair").count == 20);
+  CHECK(s.stats().candidate_lines == 20);
+  compare_on(plan, text, "big.log");
 }
 
 TEST_CASE("a pattern RE2 rejects is an Error naming its place") {
