@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <numeric>
 
 #include <re2/re2.h>
@@ -62,24 +63,45 @@ std::string describe(const Element& e) {
   return s + " = " + format_number(e.last()) + (e.source.empty() ? "" : " (" + e.source + ")");
 }
 
-bool matches(const LabelMatcher& m, const std::map<std::string, std::string>& labels) {
-  auto it = labels.find(m.label);
-  const std::string value = it == labels.end() ? "" : it->second;
-  switch (m.op) {
-    case LabelMatcher::Op::Equal: return value == m.value;
-    case LabelMatcher::Op::NotEqual: return value != m.value;
-    case LabelMatcher::Op::Regex: return RE2::FullMatch(value, RE2(m.value, RE2::Quiet));
-    case LabelMatcher::Op::NotRegex: return !RE2::FullMatch(value, RE2(m.value, RE2::Quiet));
+// A selector's label matchers, with the regexes compiled once for all the series they test.
+class CompiledMatchers {
+ public:
+  explicit CompiledMatchers(const std::vector<LabelMatcher>& matchers) : matchers_(matchers) {
+    for (const LabelMatcher& m : matchers)
+      regexes_.push_back(m.op == LabelMatcher::Op::Regex || m.op == LabelMatcher::Op::NotRegex
+                             ? std::make_unique<RE2>(m.value, RE2::Quiet)
+                             : nullptr);
   }
-  return false;
-}
+
+  bool match(const std::map<std::string, std::string>& labels) const {
+    for (std::size_t i = 0; i < matchers_.size(); ++i) {
+      const LabelMatcher& m = matchers_[i];
+      auto it = labels.find(m.label);
+      const std::string& value = it == labels.end() ? kEmpty : it->second;
+      bool ok = true;
+      switch (m.op) {
+        case LabelMatcher::Op::Equal: ok = value == m.value; break;
+        case LabelMatcher::Op::NotEqual: ok = value != m.value; break;
+        case LabelMatcher::Op::Regex: ok = RE2::FullMatch(value, *regexes_[i]); break;
+        case LabelMatcher::Op::NotRegex: ok = !RE2::FullMatch(value, *regexes_[i]); break;
+      }
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+ private:
+  static inline const std::string kEmpty;
+  const std::vector<LabelMatcher>& matchers_;
+  std::vector<std::unique_ptr<RE2>> regexes_;
+};
 
 Value select(const Expr& e, const MetricStore& store) {
   std::vector<Element> out;
+  CompiledMatchers matchers(e.matchers);
   for (const Series* s : store.named(e.name)) {
-    if (s->points.empty()) continue;
-    if (std::all_of(e.matchers.begin(), e.matchers.end(), [&](const LabelMatcher& m) { return matches(m, s->labels); }))
-      out.push_back({s->name, s->labels, s->points, s->source});
+    if (s->points.empty() || !matchers.match(s->labels)) continue;
+    out.push_back({s->name, s->labels, s->points, s->source});
   }
   return Value::of(std::move(out));
 }
