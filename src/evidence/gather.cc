@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include <yaml-cpp/yaml.h>
 
@@ -26,6 +27,7 @@ constexpr std::size_t kMaxProseBytes = 256 * 1024;     // prose beyond this is n
 constexpr std::size_t kMaxCsvBytes = 16 * 1024 * 1024;  // a CSV block held for parsing
 constexpr std::size_t kMaxSmallFileBytes = 16 * 1024 * 1024;  // metrics, facts, prose files
 constexpr std::size_t kDigestHeadBytes = 64 * 1024;            // of each input, for the history
+constexpr std::size_t kParallelMinBytes = 512 * 1024;          // blocks worth a second thread
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t) {
@@ -223,6 +225,25 @@ class Gatherer {
     scan_ms_ += ms_since(t);
   }
 
+  // A large block is cut at a line end near its middle and the halves scanned on two threads;
+  // the second half's findings are merged in after the file (Scanner::merge_from).
+  void scan_in_parallel(std::string_view block, const std::string& label, std::uint64_t first_line) {
+    std::size_t cut = block.size() < kParallelMinBytes ? std::string_view::npos : block.find('\n', block.size() / 2);
+    if (cut == std::string_view::npos || cut + 1 >= block.size()) return scan(block, label, first_line);
+    auto t = Clock::now();
+    std::string_view first_half = block.substr(0, cut + 1), second_half = block.substr(cut + 1);
+    std::uint64_t second_line = first_line + static_cast<std::uint64_t>(std::count(first_half.begin(), first_half.end(), '\n'));
+    if (!second_scanner_) second_scanner_ = std::make_unique<Scanner>(rules_.scan_plan(), options_.max_line_bytes);
+    std::thread helper([&] { second_scanner_->scan_block(second_half, label, second_line); });
+    scanner_.scan_block(first_half, label, first_line);
+    helper.join();
+    scan_ms_ += ms_since(t);
+  }
+
+  void merge_second_scanner() {
+    if (second_scanner_) scanner_.merge_from(*second_scanner_);
+  }
+
   void read_log(InputFile& file, const std::string& label) {
     BlockReader reader(file.fd(), file.name(), options_.block_bytes, options_.max_line_bytes);
     std::string_view block;
@@ -243,8 +264,9 @@ class Gatherer {
         warned_nul_ = true;
         ev_.warnings.push_back(label + ": contains NUL bytes; read as text");
       }
-      scan(block, label, first);
+      scan_in_parallel(block, label, first);
     }
+    merge_second_scanner();
     digest(label, head, reader.bytes_read());
     ev_.input.bytes += reader.bytes_read();
     ev_.input.lines += scanner_.stats().lines - lines_before;
@@ -341,6 +363,7 @@ class Gatherer {
   const Rules& rules_;
   const GatherOptions& options_;
   Scanner scanner_;
+  std::unique_ptr<Scanner> second_scanner_;  ///< scans second halves of large blocks
   Evidence ev_;
   double scan_ms_ = 0;
   std::size_t prose_bytes_ = 0;

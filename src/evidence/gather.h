@@ -30,7 +30,7 @@ struct GatherOptions {
   std::vector<std::string> metric_args;  ///< --metric NAME=VALUE
   std::vector<std::string> fact_args;    ///< --fact KEY=VALUE
   std::size_t max_line_bytes = kDefaultMaxLineBytes;
-  std::size_t block_bytes = 1 << 20;
+  std::size_t block_bytes = 4 << 20;
 };
 
 /// The compiled rules of a knowledge base: log patterns, parsed metric expressions and phrases.

@@ -285,6 +285,40 @@ void Scanner::scan_block(std::string_view block, const std::string& file, std::u
   if (plan_.literal_free_set_) scan_literal_free(block, file, first_line);
 }
 
+void Scanner::merge_from(Scanner& other) {
+  for (auto& [signal, from] : other.observations_) {
+    auto [it, fresh] = observations_.try_emplace(signal, from);
+    if (fresh) continue;
+    Observation& into = it->second;
+    // into's first sighting is in an earlier file unless both are in the same one.
+    bool earlier = into.first_file == from.first_file &&
+                   (from.first_line < into.first_line || (from.first_line == into.first_line && from.first_rule < into.first_rule));
+    if (earlier) {
+      into.first_file = from.first_file;
+      into.first_line = from.first_line;
+      into.first_rule = from.first_rule;
+      into.source = from.source;
+      into.excerpt = from.excerpt;
+      into.rule = from.rule;
+      into.rule_at = from.rule_at;
+    }
+    if (into.last_file != from.last_file || from.last_line > into.last_line) {
+      into.last_file = from.last_file;
+      into.last_line = from.last_line;
+      into.last_source = from.last_source;
+    }
+    into.count += from.count;
+    if (from.value && (!into.value || *from.value > *into.value)) into.value = from.value;
+  }
+  stats_.bytes += other.stats_.bytes;
+  stats_.lines += other.stats_.lines;
+  stats_.candidate_lines += other.stats_.candidate_lines;
+  stats_.matched_lines += other.stats_.matched_lines;
+  stats_.truncated_lines += other.stats_.truncated_lines;
+  other.observations_.clear();
+  other.stats_ = {};
+}
+
 void Scanner::scan_literal_free(std::string_view block, const std::string& file, std::uint64_t first_line) {
   std::uint64_t line_no = first_line;
   for (std::size_t start = 0; start < block.size(); ++line_no) {

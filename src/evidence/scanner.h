@@ -104,6 +104,10 @@ class Scanner {
   const Observations& observations() const { return observations_; }
   const ScanStats& stats() const { return stats_; }
 
+  /// Takes in what other found in the same file or a later part of the input (a block split
+  /// between two threads), as if one scanner had seen both; other is left empty.
+  void merge_from(Scanner& other);
+
  private:
   void confirm_line(std::string_view line, const std::string& file, std::uint64_t line_no);
   void scan_literal_free(std::string_view block, const std::string& file, std::uint64_t first_line);

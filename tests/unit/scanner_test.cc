@@ -151,6 +151,33 @@ TEST_CASE("fast and naive scanners agree on generated logs with thousands of pat
   }
 }
 
+TEST_CASE("two scanners over the halves of each block, merged, find what one scanner finds") {
+  ScanPlan plan(bundled_signals());
+  fs::path loghub = fs::path(FAULTLINE_SOURCE_DIR) / ".." / "shared" / "data" / "loghub";
+  std::string text;
+  for (const char* dir : {"data/incidents", "data/eval"})
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(FAULTLINE_SOURCE_DIR) / dir))
+      if (e.is_regular_file() && e.path().extension() == ".log") text += test::read_file(e.path());
+  if (fs::exists(loghub / "OpenStack_2k.log")) text = test::read_file(loghub / "OpenStack_2k.log") + text;
+  Scanner whole(plan), first(plan), second(plan);
+  whole.scan_block(text, "all.log", 1);
+  std::uint64_t line = 1;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = std::min(text.size(), text.find('\n', std::min(text.size() - 1, at + 40000)) + 1);
+    std::string_view block(text.data() + at, end - at);
+    std::size_t cut = block.find('\n', block.size() / 2) + 1;
+    std::uint64_t second_line = line + static_cast<std::uint64_t>(std::count(block.begin(), block.begin() + cut, '\n'));
+    first.scan_block(block.substr(0, cut), "all.log", line);
+    if (cut < block.size()) second.scan_block(block.substr(cut), "all.log", second_line);
+    line += static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
+    at = end;
+  }
+  first.merge_from(second);
+  CHECK(second.observations().empty());
+  CHECK(first.stats().lines == whole.stats().lines);
+  expect_same(first.observations(), whole.observations(), "split and merged");
+}
+
 TEST_CASE("a line is matched on its first max_line_bytes bytes, without its line end") {
   ScanPlan plan({signal("t.tail", {"needle$"}), signal("t.late", {"late marker"})});
   std::string long_line = std::string(100, 'x') + " late marker";
