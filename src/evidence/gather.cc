@@ -252,14 +252,7 @@ class Gatherer {
     std::uint64_t lines_before = scanner_.stats().lines;
     std::string head;
     while (reader.next(block, first)) {
-      if (!checked) {
-        checked = true;
-        head = std::string(block.substr(0, kDigestHeadBytes));
-        if (looks_binary(block.substr(0, 4096))) {
-          ev_.warnings.push_back(label + ": looks binary, skipped");
-          return;
-        }
-      }
+      if (!checked && !(checked = accept_first_block(block, label, head))) return;
       if (block.find('\0') != std::string_view::npos && !warned_nul_) {
         warned_nul_ = true;
         ev_.warnings.push_back(label + ": contains NUL bytes; read as text");
@@ -271,6 +264,14 @@ class Gatherer {
     ev_.input.bytes += reader.bytes_read();
     ev_.input.lines += scanner_.stats().lines - lines_before;
     warn_giant_lines(label, reader);
+  }
+
+  // Keeps the head of a streamed input for its digest; false (with a warning) if it is binary.
+  bool accept_first_block(std::string_view block, const std::string& label, std::string& head) {
+    head = std::string(block.substr(0, kDigestHeadBytes));
+    if (!looks_binary(block.substr(0, 4096))) return true;
+    ev_.warnings.push_back(label + ": looks binary, skipped");
+    return false;
   }
 
   void warn_giant_lines(const std::string& label, const BlockReader& reader) {
@@ -298,14 +299,7 @@ class Gatherer {
       csv.clear();
     };
     while (reader.next(block, first)) {
-      if (!checked) {
-        checked = true;
-        head = std::string(block.substr(0, kDigestHeadBytes));
-        if (looks_binary(block.substr(0, 4096))) {
-          ev_.warnings.push_back(label + ": looks binary, skipped");
-          return;
-        }
-      }
+      if (!checked && !(checked = accept_first_block(block, label, head))) return;
       std::uint64_t line_no = first;
       for (std::size_t start = 0; start < block.size(); ++line_no) {
         std::size_t end = block.find('\n', start);
