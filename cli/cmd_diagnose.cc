@@ -104,7 +104,7 @@ int run_diagnose(Context& ctx, const DiagnoseFlags& f) {
   record_history(ctx, "diagnose", run, nlohmann::ordered_json::array());
   if (f.stats) {
     const auto& plan = engine.rules().scan_plan();
-    std::cerr << report::scan_stats_text(run.evidence, plan.literal_free().size(), plan.patterns().size(), plan.atoms().size())
+    std::cerr << report::scan_stats_text(run.evidence, plan.literal_free().size(), plan.patterns().size(), plan.atoms().size(), plan.trigger_count())
               << "infer: " << run.infer_ms << " ms over " << engine.knowledge_base().cases.size() << " cases; total "
               << run.elapsed_ms << " ms\n";
   }
