@@ -165,8 +165,7 @@ evidence::MetricStore make_store() {
       add("http_request_duration_seconds", {{"quantile", q}, {"instance", instances[i]}}, 0,
           std::strcmp(q, "0.99") == 0 ? 1.4 + 0.1 * i : 0.05);
     for (const char* r : {"hit", "miss"})  // 16
-      add("cache_gets_total", {{"result", r}, {"instance", instances[i]}}, 0,
-          r[0] == 'h' ? 9000.0 : 300.0 * (i + 1));
+      add("cache_gets_total", {{"result", r}, {"instance", instances[i]}}, 0, r[0] == 'h' ? 9000.0 : 300.0 * (i + 1));
   }
   for (int i = 0; i < 4; ++i) {  // 8
     add("redis_keyspace_hits_total", {{"instance", "redis-" + std::to_string(i)}}, 0, 80000 + 1000 * i);
@@ -175,7 +174,8 @@ evidence::MetricStore make_store() {
   // Multi-point series: 120 points each (a CSV over two hours, one a minute).
   for (int i = 0; i < 4; ++i) {  // 4 x 120 points: a step up half way
     std::map<std::string, std::string> l = {{"function_name", "checkout-" + std::to_string(i)}};
-    for (int t = 0; t < 120; ++t) add("aws_lambda_concurrent_executions_maximum", l, 60.0 * t, t < 60 ? 40 + t % 5 : 380 + t % 7);
+    for (int t = 0; t < 120; ++t)
+      add("aws_lambda_concurrent_executions_maximum", l, 60.0 * t, t < 60 ? 40 + t % 5 : 380 + t % 7);
   }
   for (int i = 0; i < 4; ++i) {  // 4 x 120 points: a slow ramp
     std::map<std::string, std::string> l = {{"consumergroup", "orders"}, {"partition", std::to_string(i)}};
@@ -299,10 +299,12 @@ void BM_ScanBlock(benchmark::State& state) {
     benchmark::DoNotOptimize(scanner.observations());
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(block.size()));
-  state.counters["cand%"] = stats.lines ? 100.0 * static_cast<double>(stats.candidate_lines) / static_cast<double>(stats.lines) : 0;
+  state.counters["cand%"] =
+      stats.lines ? 100.0 * static_cast<double>(stats.candidate_lines) / static_cast<double>(stats.lines) : 0;
   state.counters["matched"] = static_cast<double>(stats.matched_lines);
   state.SetLabel(std::string(state.range(0) == 0 ? "bundled" : "bundled+hard_rules") + ", " +
-                 std::to_string(plan.patterns().size()) + " patterns, " + std::to_string(plan.atoms().size()) + " atoms");
+                 std::to_string(plan.patterns().size()) + " patterns, " + std::to_string(plan.atoms().size()) +
+                 " atoms");
 }
 BENCHMARK(BM_ScanBlock)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 

@@ -33,8 +33,9 @@ int run_list(Context& ctx, const ListFilter& f) {
 int run_show(Context& ctx, const std::string& which) {
   store::Catalogue& cat = ctx.catalogue();
   std::optional<kb::Case> c = cat.find_case(which);
-  if (!c) throw UsageError("no case '" + which + "'" + did_you_mean(which, cat.case_names()) +
-                           "; see 'faultline cases list'");
+  if (!c)
+    throw UsageError("no case '" + which + "'" + did_you_mean(which, cat.case_names()) +
+                     "; see 'faultline cases list'");
   report::CasePageContext page;
   for (const kb::Symptom& s : c->symptoms)
     if (auto sig = cat.find_signal(s.signal)) page.signals.push_back(std::move(*sig));

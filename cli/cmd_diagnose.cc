@@ -2,10 +2,10 @@
 #include <iostream>
 
 #include "commands.h"
-#include "input_flags.h"
 #include "common/spell.h"
 #include "infer/engine.h"
 #include "infer/evaluation.h"
+#include "input_flags.h"
 #include "report/diagnosis_views.h"
 #include "sim/verify.h"
 #include "store/history.h"
@@ -19,7 +19,6 @@ struct DiagnoseFlags : InputFlags {
   bool explain = false, stats = false, verify = false;
   std::string why_not;
 };
-
 
 }  // namespace
 
@@ -63,7 +62,8 @@ void record_history(Context& ctx, const std::string& command, const infer::Run& 
   r.answers = answers;
   try {
     long long id = store::History::open(ctx.db_path()).record(r);
-    ctx.note_verbose("recorded as incident " + std::to_string(id) + " (faultline history show " + std::to_string(id) + ")");
+    ctx.note_verbose("recorded as incident " + std::to_string(id) + " (faultline history show " + std::to_string(id) +
+                     ")");
   } catch (const Error& e) {
     ctx.note("faultline: warning: history not recorded: " + e.message());
   }
@@ -75,7 +75,8 @@ int run_diagnose(Context& ctx, const DiagnoseFlags& f) {
   if (f.top < 1) throw UsageError("--top must be at least 1");
   evidence::GatherOptions g = gather_options(f);
   if (g.inputs.empty() && g.describe.empty() && g.metric_args.empty() && g.fact_args.empty())
-    throw UsageError("nothing to diagnose: give log files, an incident folder, - for stdin, --describe, --metric or --fact");
+    throw UsageError(
+        "nothing to diagnose: give log files, an incident folder, - for stdin, --describe, --metric or --fact");
   store::Catalogue& cat = ctx.catalogue();
   infer::Engine engine(cat);
   const kb::Case* why_not = nullptr;
@@ -89,11 +90,12 @@ int run_diagnose(Context& ctx, const DiagnoseFlags& f) {
     run.evidence.warnings.push_back("the input is empty");
   if (ctx.format() != Format::Text)
     for (const std::string& w : run.evidence.warnings) ctx.note("faultline: warning: " + w);
-  report::DiagnosisView view{run.diagnosis, run.evidence, static_cast<std::size_t>(f.top), run.elapsed_ms, f.explain, {}, {}};
+  report::DiagnosisView view{
+      run.diagnosis, run.evidence, static_cast<std::size_t>(f.top), run.elapsed_ms, f.explain, {}, {}};
   if (f.verify) verify_leaders(run.evidence, run.diagnosis, static_cast<std::size_t>(f.top), view);
   if (why_not) {
-    infer::Hypothesis h = infer::score_case(*why_not, engine.knowledge_base(), run.evidence,
-                                            engine.text_scores(run.evidence.prose), {});
+    infer::Hypothesis h =
+        infer::score_case(*why_not, engine.knowledge_base(), run.evidence, engine.text_scores(run.evidence.prose), {});
     report::Json j = report::diagnosis_json(view);
     j["why_not"] = report::why_not_json(h, run.diagnosis);
     std::string text = report::why_not_text(h, run.diagnosis, ctx.style());
@@ -104,7 +106,8 @@ int run_diagnose(Context& ctx, const DiagnoseFlags& f) {
   record_history(ctx, "diagnose", run, nlohmann::ordered_json::array());
   if (f.stats) {
     const auto& plan = engine.rules().scan_plan();
-    std::cerr << report::scan_stats_text(run.evidence, plan.literal_free().size(), plan.patterns().size(), plan.atoms().size(), plan.trigger_count())
+    std::cerr << report::scan_stats_text(run.evidence, plan.literal_free().size(), plan.patterns().size(),
+                                         plan.atoms().size(), plan.trigger_count())
               << "infer: " << run.infer_ms << " ms over " << engine.knowledge_base().cases.size() << " cases; total "
               << run.elapsed_ms << " ms\n";
   }
@@ -133,10 +136,15 @@ int run_eval(Context& ctx, const EvalFlags& f) {
     md += "| " + i.incident + " | " + std::to_string(i.expected) + " | " + got + " |\n";
   }
   auto pct = [](double x) { return std::to_string(static_cast<int>(x * 1000 + 0.5) / 10.0).substr(0, 5) + "%"; };
-  std::string summary = std::to_string(r.incidents.size()) + " incidents: top-1 " + pct(r.top1) + ", top-3 " + pct(r.top3) +
-                        "   (full-text search alone: top-1 " + pct(r.search_top1) + ", top-3 " + pct(r.search_top3) + ")\n";
-  report::Json j{{"incidents", r.incidents.size()}, {"top1", r.top1}, {"top3", r.top3}, {"misses", misses},
-                 {"search_top1", r.search_top1}, {"search_top3", r.search_top3}};
+  std::string summary = std::to_string(r.incidents.size()) + " incidents: top-1 " + pct(r.top1) + ", top-3 " +
+                        pct(r.top3) + "   (full-text search alone: top-1 " + pct(r.search_top1) + ", top-3 " +
+                        pct(r.search_top3) + ")\n";
+  report::Json j{{"incidents", r.incidents.size()},
+                 {"top1", r.top1},
+                 {"top3", r.top3},
+                 {"misses", misses},
+                 {"search_top1", r.search_top1},
+                 {"search_top3", r.search_top3}};
   ctx.emit(j, text + summary, md + "\n" + summary);
   bool failed = (f.min_top1 >= 0 && r.top1 + 1e-9 < f.min_top1) || (f.min_top3 >= 0 && r.top3 + 1e-9 < f.min_top3);
   return failed ? kExitNothing : kExitOk;

@@ -10,7 +10,9 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json summary_json(const store::IncidentRecord& r) {
-  return {{"id", r.id}, {"at", r.at}, {"command", r.command},
+  return {{"id", r.id},
+          {"at", r.at},
+          {"command", r.command},
           {"top_case", r.top_case ? Json(*r.top_case) : Json(nullptr)},
           {"confirmed_case", r.confirmed_case ? Json(*r.confirmed_case) : Json(nullptr)}};
 }
@@ -53,8 +55,8 @@ int run_show(Context& ctx, const std::string& which) {
   j["results"] = r->results;
   j["answers"] = r->answers;
   std::string text = "incident " + std::to_string(r->id) + "  " + r->at + "  " + r->command + "\n  input " +
-                     std::to_string(r->input_bytes) + " bytes, digest " + r->input_digest + "\n  facts " + r->facts.dump() +
-                     "\n  results\n";
+                     std::to_string(r->input_bytes) + " bytes, digest " + r->input_digest + "\n  facts " +
+                     r->facts.dump() + "\n  results\n";
   for (const auto& x : r->results)
     text += "    case " + x.value("case", Json(0)).dump() + "  score " + x.value("score", Json(0)).dump() + "\n";
   if (!r->answers.empty()) text += "  answers " + r->answers.dump() + "\n";
@@ -84,7 +86,9 @@ void add_history_commands(CLI::App& app, Context& ctx, int& exit_code) {
   h->callback([&ctx, &exit_code, h, limit] {
     if (h->get_subcommands().empty()) exit_code = run_list(ctx, *limit);
   });
-  h->add_subcommand("list", "The most recent incidents")->callback([&ctx, &exit_code, limit] { exit_code = run_list(ctx, *limit); });
+  h->add_subcommand("list", "The most recent incidents")->callback([&ctx, &exit_code, limit] {
+    exit_code = run_list(ctx, *limit);
+  });
   auto id = std::make_shared<std::string>();
   CLI::App* show = h->add_subcommand("show", "One incident: input, facts, results, answers");
   show->add_option("id", *id, "Incident number")->required();

@@ -16,16 +16,21 @@ int run_lint(Context& ctx) {
   std::string text;
   for (const kb::Finding& f : loaded.findings) {
     (f.is_error() ? errors : warnings)++;
-    list.push_back({{"severity", f.is_error() ? "error" : "warning"}, {"code", f.code},
-                    {"file", f.where.file}, {"line", f.where.line}, {"column", f.where.column},
+    list.push_back({{"severity", f.is_error() ? "error" : "warning"},
+                    {"code", f.code},
+                    {"file", f.where.file},
+                    {"line", f.where.line},
+                    {"column", f.where.column},
                     {"message", f.message}});
     text += f.str() + "\n";
   }
-  std::string summary = std::to_string(loaded.kb.cases.size()) + " cases, " +
-                        std::to_string(loaded.kb.signals.size()) + " signals: " +
-                        std::to_string(errors) + " errors, " + std::to_string(warnings) + " warnings\n";
-  report::Json json = {{"findings", list}, {"errors", errors}, {"warnings", warnings},
-                       {"cases", loaded.kb.cases.size()}, {"signals", loaded.kb.signals.size()}};
+  std::string summary = std::to_string(loaded.kb.cases.size()) + " cases, " + std::to_string(loaded.kb.signals.size()) +
+                        " signals: " + std::to_string(errors) + " errors, " + std::to_string(warnings) + " warnings\n";
+  report::Json json = {{"findings", list},
+                       {"errors", errors},
+                       {"warnings", warnings},
+                       {"cases", loaded.kb.cases.size()},
+                       {"signals", loaded.kb.signals.size()}};
   ctx.emit(json, text + summary, text.empty() ? summary : "```\n" + text + "```\n\n" + summary);
   return errors ? kExitNothing : kExitOk;
 }
@@ -69,10 +74,12 @@ void add_kb_commands(CLI::App& app, Context& ctx, int& exit_code) {
   CLI::App* build = kbc->add_subcommand("build", "Compile the catalogue (SQLite) to the cache or --out FILE");
   build->add_option("--out", *out, "Write the catalogue to this file");
   build->callback([&ctx, &exit_code, out] { exit_code = run_build(ctx, *out); });
-  kbc->add_subcommand("stats", "Counts: cases, signals, patterns, per category")
-      ->callback([&ctx, &exit_code] { exit_code = run_stats(ctx); });
-  kbc->add_subcommand("patterns", "Every log pattern, one per line")
-      ->callback([&ctx, &exit_code] { exit_code = run_patterns(ctx); });
+  kbc->add_subcommand("stats", "Counts: cases, signals, patterns, per category")->callback([&ctx, &exit_code] {
+    exit_code = run_stats(ctx);
+  });
+  kbc->add_subcommand("patterns", "Every log pattern, one per line")->callback([&ctx, &exit_code] {
+    exit_code = run_patterns(ctx);
+  });
 }
 
 }  // namespace faultline::cli

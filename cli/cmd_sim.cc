@@ -54,18 +54,23 @@ struct SimulateFlags {
 int run_simulate(Context& ctx, const SimulateFlags& f) {
   if (f.list || f.model.empty()) {
     std::vector<const sim::Model*> models = sim::all_models();
-    ctx.emit(report::models_json(models), report::models_text(models, ctx.style()), report::models_text(models, report::Style{}));
+    ctx.emit(report::models_json(models), report::models_text(models, ctx.style()),
+             report::models_text(models, report::Style{}));
     return kExitOk;
   }
   const sim::Model* model = sim::find_model(f.model);
-  if (!model) throw UsageError("no model '" + f.model + "'" + did_you_mean(f.model, sim::model_names()) + "; see 'faultline simulate --list'");
+  if (!model)
+    throw UsageError("no model '" + f.model + "'" + did_you_mean(f.model, sim::model_names()) +
+                     "; see 'faultline simulate --list'");
   nlohmann::ordered_json values = nlohmann::ordered_json::object();
   for (const std::string& kv : f.params) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError("--param expects K=V, got '" + kv + "'");
     std::string key = kv.substr(0, eq), text = kv.substr(eq + 1);
-    if (auto v = evidence::parse_quantity(text)) values[key] = *v;
-    else values[key] = text;
+    if (auto v = evidence::parse_quantity(text))
+      values[key] = *v;
+    else
+      values[key] = text;
   }
   sim::RunResult r = sim::run_model(f.model, values, f.seed);
   ctx.emit(report::simulate_json(*model, r), report::simulate_text(*model, r, ctx.style()),
@@ -77,14 +82,16 @@ int run_simulate(Context& ctx, const SimulateFlags& f) {
 
 void add_sim_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto v = std::make_shared<VerifyFlags>();
-  CLI::App* verify = app.add_subcommand("verify", "Run case simulations: with the cause (symptom must show), then with the fix (it must go)");
+  CLI::App* verify = app.add_subcommand(
+      "verify", "Run case simulations: with the cause (symptom must show), then with the fix (it must go)");
   verify->add_option("case", v->cases, "Case numbers or slugs");
   verify->add_flag("--all", v->all, "Every case that has a simulation");
   verify->add_option("--seed", v->seed, "Random seed (default 1); same seed, same result");
   verify->callback([&ctx, &exit_code, v] { exit_code = run_verify(ctx, *v); });
 
   auto s = std::make_shared<SimulateFlags>();
-  CLI::App* simulate = app.add_subcommand("simulate", "Run one model directly and print its outputs (--list: the models)");
+  CLI::App* simulate =
+      app.add_subcommand("simulate", "Run one model directly and print its outputs (--list: the models)");
   simulate->add_option("model", s->model, "Model name");
   simulate->add_option("--param", s->params, "K=V, repeatable; units allowed (250ms, 40%)");
   simulate->add_flag("--list", s->list, "List the models with their parameters and outputs");

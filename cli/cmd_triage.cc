@@ -57,8 +57,8 @@ std::string leaders_text(const infer::Diagnosis& d, const report::Style& s) {
   if (d.hypotheses.empty()) return out + "  nothing yet: answer a few questions\n";
   for (std::size_t i = 0; i < d.hypotheses.size() && i < 3; ++i) {
     const infer::Hypothesis& h = d.hypotheses[i];
-    out += "  " + s.accent(bar(h.confidence)) + " " + percent(h.confidence) + "  case " + std::to_string(h.c->id) + "  " +
-           h.c->title + "\n";
+    out += "  " + s.accent(bar(h.confidence)) + " " + percent(h.confidence) + "  case " + std::to_string(h.c->id) +
+           "  " + h.c->title + "\n";
   }
   return out;
 }
@@ -98,7 +98,8 @@ nlohmann::ordered_json answers_json(const std::vector<infer::Answer>& answers, c
   nlohmann::ordered_json arr = nlohmann::ordered_json::array();
   for (const infer::Answer& a : answers) {
     const kb::Signal* s = kb.find_signal(a.signal);
-    nlohmann::ordered_json j{{"signal", a.signal}, {"question", s ? s->question : ""}, {"answer", infer::answer_text(a.kind)}};
+    nlohmann::ordered_json j{
+        {"signal", a.signal}, {"question", s ? s->question : ""}, {"answer", infer::answer_text(a.kind)}};
     if (a.kind == infer::Answer::Kind::Number) j["value"] = a.number;
     arr.push_back(std::move(j));
   }
@@ -114,10 +115,13 @@ void converse(infer::Consultation& consult, const kb::KnowledgeBase& kb, const r
     if (!q) break;
     const kb::Signal* sig = kb.find_signal(q->signal);
     bool numeric = sig && sig->type == kb::SignalType::Number;
-    std::cout << "\n" << s.bold("Q" + std::to_string(++asked) + ". " + q->question) << "  " << s.dim("[" + q->signal + "]") << "\n";
+    std::cout << "\n"
+              << s.bold("Q" + std::to_string(++asked) + ". " + q->question) << "  " << s.dim("[" + q->signal + "]")
+              << "\n";
     if (!q->check.empty()) std::cout << "    " << s.dim("how to check: ") << q->check << "\n";
-    std::string choices = numeric ? "a number" + (sig->unit.empty() ? "" : " (" + sig->unit + ")") + ", yes, no, unknown"
-                                  : "yes, no, unknown";
+    std::string choices = numeric
+                              ? "a number" + (sig->unit.empty() ? "" : " (" + sig->unit + ")") + ", yes, no, unknown"
+                              : "yes, no, unknown";
     for (;;) {
       std::string line;
       if (!read_line("    (" + choices + ", why, how, back, quit) > ", line)) return;
@@ -190,14 +194,16 @@ int run_triage(Context& ctx, const TriageFlags& f) {
   infer::Consultation consult(kb, run.evidence, engine.text_scores(run.evidence.prose), scoring, priors);
   report::Style style = ctx.style();
   if (interactive) {
-    std::cout << style.bold("faultline triage") << style.dim("  answer yes, no or unknown; why, how, back and quit work too") << "\n";
+    std::cout << style.bold("faultline triage")
+              << style.dim("  answer yes, no or unknown; why, how, back and quit work too") << "\n";
     converse(consult, kb, style);
     std::cout << "\n";
   } else {
     follow_script(consult, script);
   }
 
-  report::DiagnosisView view{consult.diagnosis(), consult.evidence(), static_cast<std::size_t>(f.top), run.elapsed_ms, false, {}, {}};
+  report::DiagnosisView view{
+      consult.diagnosis(), consult.evidence(), static_cast<std::size_t>(f.top), run.elapsed_ms, false, {}, {}};
   if (f.verify) verify_leaders(consult.evidence(), consult.diagnosis(), static_cast<std::size_t>(f.top), view);
   report::Json j = report::diagnosis_json(view);
   j["answers"] = answers_json(consult.answers(), kb);
@@ -211,7 +217,8 @@ int run_triage(Context& ctx, const TriageFlags& f) {
 
 void add_triage_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto f = std::make_shared<TriageFlags>();
-  CLI::App* t = app.add_subcommand("triage", "An interactive consultation: the most informative question first, re-ranking after each answer");
+  CLI::App* t = app.add_subcommand(
+      "triage", "An interactive consultation: the most informative question first, re-ranking after each answer");
   add_input_flags(t, *f);
   t->add_option("--answers", f->answers_file, "YAML of signal: yes|no|unknown|<number>; answers without a terminal");
   t->add_option("--top", f->top, "Results to show at the end (default 5)");

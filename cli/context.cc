@@ -16,15 +16,14 @@ Format Context::format() const {
 
 report::Style Context::style() const {
   report::Style s;
-  s.color = format() == Format::Text && !options.no_color && std::getenv("NO_COLOR") == nullptr &&
-            ::isatty(STDOUT_FILENO);
+  s.color =
+      format() == Format::Text && !options.no_color && std::getenv("NO_COLOR") == nullptr && ::isatty(STDOUT_FILENO);
   return s;
 }
 
 std::string Context::db_path() const {
   if (!options.db_path.empty()) return options.db_path;
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/faultline/history.db";
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/faultline/history.db";
   if (const char* home = std::getenv("HOME"); home && *home)
     return std::string(home) + "/.local/share/faultline/history.db";
   return "/tmp/faultline-" + std::to_string(::getuid()) + "/history.db";
@@ -48,9 +47,15 @@ store::Catalogue& Context::catalogue() {
 
 void Context::emit(const nlohmann::ordered_json& json, const std::string& text, const std::string& markdown) const {
   switch (format()) {
-    case Format::Json: std::cout << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n"; break;
-    case Format::Markdown: std::cout << markdown; break;
-    case Format::Text: std::cout << text; break;
+    case Format::Json:
+      std::cout << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      break;
+    case Format::Markdown:
+      std::cout << markdown;
+      break;
+    case Format::Text:
+      std::cout << text;
+      break;
   }
 }
 

@@ -18,8 +18,8 @@ namespace faultline::cli {
 enum class Format { Text, Json, Markdown };
 
 struct GlobalOptions {
-  std::string kb_dir;        ///< --kb: a team's knowledge base layered on the embedded one
-  std::string db_path;       ///< --db: history database; the catalogue cache lives beside it
+  std::string kb_dir;   ///< --kb: a team's knowledge base layered on the embedded one
+  std::string db_path;  ///< --db: history database; the catalogue cache lives beside it
   std::string format = "text";
   bool json = false;
   bool no_color = false;
@@ -28,8 +28,8 @@ struct GlobalOptions {
 
 /// Exit codes of ../shared/spec/cli.md.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitNothing = 1;   ///< nothing above threshold, or a check failed
-inline constexpr int kExitUsage = 2;     ///< usage error or unreadable input
+inline constexpr int kExitNothing = 1;  ///< nothing above threshold, or a check failed
+inline constexpr int kExitUsage = 2;    ///< usage error or unreadable input
 
 class Context {
  public:

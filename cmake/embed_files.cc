@@ -67,8 +67,7 @@ int main(int argc, char** argv) {
     out << "static const char kFile" << i << "[] =\n" << literal(files[i].text) << ";\n\n";
   out << "const EmbeddedFile kEmbeddedFiles[] = {\n";
   for (std::size_t i = 0; i < files.size(); ++i)
-    out << "  {" << literal(files[i].path) << ", kFile" << i << ", " << files[i].text.size()
-        << "},\n";
+    out << "  {" << literal(files[i].path) << ", kFile" << i << ", " << files[i].text.size() << "},\n";
   if (files.empty()) out << "  {\"\", \"\", 0},\n";
   out << "};\nconst std::size_t kEmbeddedFileCount = " << files.size() << ";\n"
       << "const std::uint64_t kEmbeddedHash = " << faultline::kb::content_hash(files)

@@ -11,7 +11,10 @@
 namespace faultline::evidence {
 
 BlockReader::BlockReader(int fd, std::string name, std::size_t block_bytes, std::size_t max_line_bytes)
-    : fd_(fd), name_(std::move(name)), block_bytes_(block_bytes), max_line_(std::min(max_line_bytes, block_bytes)),
+    : fd_(fd),
+      name_(std::move(name)),
+      block_bytes_(block_bytes),
+      max_line_(std::min(max_line_bytes, block_bytes)),
       buf_(block_bytes + 1) {}  // one spare byte tells a full block from a longer line
 
 bool BlockReader::fill() {
@@ -76,8 +79,10 @@ bool looks_binary(std::string_view head) {
   if (head.empty()) return false;
   std::size_t nul = 0, control = 0;
   for (unsigned char c : head) {
-    if (c == 0) ++nul;
-    else if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b) ++control;
+    if (c == 0)
+      ++nul;
+    else if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b)
+      ++control;
   }
   return nul * 100 > head.size() || (nul + control) * 10 > head.size();
 }

@@ -13,8 +13,7 @@ namespace faultline::evidence {
 class BlockReader {
  public:
   /// fd is not owned. name is used in error messages.
-  BlockReader(int fd, std::string name, std::size_t block_bytes = 1 << 20,
-              std::size_t max_line_bytes = 64 * 1024);
+  BlockReader(int fd, std::string name, std::size_t block_bytes = 1 << 20, std::size_t max_line_bytes = 64 * 1024);
 
   /// The next block of whole lines (the last line of the input may lack its "\n"), at most
   /// block_bytes + 1 bytes (a line of exactly block_bytes fits, with its newline), valid until

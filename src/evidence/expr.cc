@@ -37,9 +37,22 @@ struct Unit {
 
 // Longest suffixes first so "ms" wins over "m" and "MiB" over "M".
 constexpr std::array<Unit, 16> kUnits{{
-    {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
-    {"ms", 1e-3}, {"us", 1e-6}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
-    {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"%", 0.01}, {"B", 1},
+    {"KiB", 1024.0},
+    {"MiB", 1048576.0},
+    {"GiB", 1073741824.0},
+    {"TiB", 1099511627776.0},
+    {"ms", 1e-3},
+    {"us", 1e-6},
+    {"KB", 1e3},
+    {"MB", 1e6},
+    {"GB", 1e9},
+    {"TB", 1e12},
+    {"s", 1},
+    {"m", 60},
+    {"h", 3600},
+    {"d", 86400},
+    {"%", 0.01},
+    {"B", 1},
 }};
 
 bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
@@ -58,8 +71,7 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw Error({"", 1, static_cast<int>(pos_) + 1}, "EX001",
-                what + " at column " + std::to_string(pos_ + 1));
+    throw Error({"", 1, static_cast<int>(pos_) + 1}, "EX001", what + " at column " + std::to_string(pos_ + 1));
   }
 
   void skip_space() {
@@ -87,8 +99,7 @@ class Parser {
     if (!eat(token)) fail("expected '" + std::string(token) + "'");
   }
 
-  static std::unique_ptr<Expr> binary(Expr::BinaryOp op, std::unique_ptr<Expr> l,
-                                      std::unique_ptr<Expr> r) {
+  static std::unique_ptr<Expr> binary(Expr::BinaryOp op, std::unique_ptr<Expr> l, std::unique_ptr<Expr> r) {
     auto e = std::make_unique<Expr>();
     e->kind = Expr::Kind::Binary;
     e->op = op;
@@ -132,8 +143,7 @@ class Parser {
       if (!eat(token)) continue;
       e = binary(op, std::move(e), parse_sum());
       for (auto [again, unused] : kOps)
-        if (skip_space(), text_.substr(pos_, again.size()) == again)
-          fail("comparisons do not chain; use 'and'");
+        if (skip_space(), text_.substr(pos_, again.size()) == again) fail("comparisons do not chain; use 'and'");
       break;
     }
     return e;
@@ -142,18 +152,24 @@ class Parser {
   std::unique_ptr<Expr> parse_sum() {
     auto e = parse_product();
     for (;;) {
-      if (eat("+")) e = binary(Expr::BinaryOp::Add, std::move(e), parse_product());
-      else if (eat("-")) e = binary(Expr::BinaryOp::Sub, std::move(e), parse_product());
-      else return e;
+      if (eat("+"))
+        e = binary(Expr::BinaryOp::Add, std::move(e), parse_product());
+      else if (eat("-"))
+        e = binary(Expr::BinaryOp::Sub, std::move(e), parse_product());
+      else
+        return e;
     }
   }
 
   std::unique_ptr<Expr> parse_product() {
     auto e = parse_unary();
     for (;;) {
-      if (eat("*")) e = binary(Expr::BinaryOp::Mul, std::move(e), parse_unary());
-      else if (eat("/")) e = binary(Expr::BinaryOp::Div, std::move(e), parse_unary());
-      else return e;
+      if (eat("*"))
+        e = binary(Expr::BinaryOp::Mul, std::move(e), parse_unary());
+      else if (eat("/"))
+        e = binary(Expr::BinaryOp::Div, std::move(e), parse_unary());
+      else
+        return e;
     }
   }
 
@@ -214,8 +230,7 @@ class Parser {
   std::unique_ptr<Expr> parse_number(int column) {
     std::size_t start = pos_;
     while (pos_ < text_.size() &&
-           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.' ||
-            text_[pos_] == '%'))
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.' || text_[pos_] == '%'))
       ++pos_;
     auto value = parse_quantity(text_.substr(start, pos_ - start));
     if (!value) {
@@ -239,11 +254,16 @@ class Parser {
       if (start == pos_) fail("expected a label name");
       LabelMatcher m;
       m.label = std::string(text_.substr(start, pos_ - start));
-      if (eat("=~")) m.op = LabelMatcher::Op::Regex;
-      else if (eat("!~")) m.op = LabelMatcher::Op::NotRegex;
-      else if (eat("!=")) m.op = LabelMatcher::Op::NotEqual;
-      else if (eat("=")) m.op = LabelMatcher::Op::Equal;
-      else fail("expected =, !=, =~ or !~");
+      if (eat("=~"))
+        m.op = LabelMatcher::Op::Regex;
+      else if (eat("!~"))
+        m.op = LabelMatcher::Op::NotRegex;
+      else if (eat("!="))
+        m.op = LabelMatcher::Op::NotEqual;
+      else if (eat("="))
+        m.op = LabelMatcher::Op::Equal;
+      else
+        fail("expected =, !=, =~ or !~");
       m.value = parse_string();
       e.matchers.push_back(std::move(m));
     } while (eat(","));

@@ -25,12 +25,12 @@ struct Expr {
   enum class BinaryOp { Add, Sub, Mul, Div, Gt, Ge, Lt, Le, Eq, Ne, And, Or };
 
   Kind kind = Kind::Number;
-  double number = 0;                    ///< Number: value in base units (seconds, bytes, ratio)
-  std::string name;                     ///< Selector: metric name; Call: function name
-  std::vector<LabelMatcher> matchers;   ///< Selector
-  BinaryOp op = BinaryOp::Add;          ///< Binary
+  double number = 0;                        ///< Number: value in base units (seconds, bytes, ratio)
+  std::string name;                         ///< Selector: metric name; Call: function name
+  std::vector<LabelMatcher> matchers;       ///< Selector
+  BinaryOp op = BinaryOp::Add;              ///< Binary
   std::vector<std::unique_ptr<Expr>> args;  ///< Call: 1; Negate/Not: 1; Binary: 2
-  int column = 0;                       ///< 1-based column where this node starts
+  int column = 0;                           ///< 1-based column where this node starts
 };
 
 /// What a function does, for the evaluator and for messages.

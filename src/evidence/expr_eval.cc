@@ -33,13 +33,26 @@ struct Value {
   std::string witness, source;
 
   static Value unknown() { return {}; }
-  static Value of(double x) { Value v; v.kind = Kind::Scalar; v.scalar = x; return v; }
+  static Value of(double x) {
+    Value v;
+    v.kind = Kind::Scalar;
+    v.scalar = x;
+    return v;
+  }
   static Value of(Truth t, std::string w = "", std::string src = "") {
-    Value v; v.kind = Kind::Bool; v.truth = t; v.witness = std::move(w); v.source = std::move(src); return v;
+    Value v;
+    v.kind = Kind::Bool;
+    v.truth = t;
+    v.witness = std::move(w);
+    v.source = std::move(src);
+    return v;
   }
   static Value of(std::vector<Element> e) {
     if (e.empty()) return unknown();
-    Value v; v.kind = Kind::Vector; v.vector = std::move(e); return v;
+    Value v;
+    v.kind = Kind::Vector;
+    v.vector = std::move(e);
+    return v;
   }
 };
 
@@ -80,10 +93,18 @@ class CompiledMatchers {
       const std::string& value = it == labels.end() ? kEmpty : it->second;
       bool ok = true;
       switch (m.op) {
-        case LabelMatcher::Op::Equal: ok = value == m.value; break;
-        case LabelMatcher::Op::NotEqual: ok = value != m.value; break;
-        case LabelMatcher::Op::Regex: ok = RE2::FullMatch(value, *regexes_[i]); break;
-        case LabelMatcher::Op::NotRegex: ok = !RE2::FullMatch(value, *regexes_[i]); break;
+        case LabelMatcher::Op::Equal:
+          ok = value == m.value;
+          break;
+        case LabelMatcher::Op::NotEqual:
+          ok = value != m.value;
+          break;
+        case LabelMatcher::Op::Regex:
+          ok = RE2::FullMatch(value, *regexes_[i]);
+          break;
+        case LabelMatcher::Op::NotRegex:
+          ok = !RE2::FullMatch(value, *regexes_[i]);
+          break;
       }
       if (!ok) return false;
     }
@@ -170,17 +191,28 @@ Value call(const Expr& e, Value arg) {
 
 double apply(Expr::BinaryOp op, double a, double b) {
   switch (op) {
-    case Expr::BinaryOp::Add: return a + b;
-    case Expr::BinaryOp::Sub: return a - b;
-    case Expr::BinaryOp::Mul: return a * b;
-    case Expr::BinaryOp::Div: return b == 0 ? std::nan("") : a / b;
-    case Expr::BinaryOp::Gt: return a > b;
-    case Expr::BinaryOp::Ge: return a >= b;
-    case Expr::BinaryOp::Lt: return a < b;
-    case Expr::BinaryOp::Le: return a <= b;
-    case Expr::BinaryOp::Eq: return a == b;
-    case Expr::BinaryOp::Ne: return a != b;
-    default: return std::nan("");
+    case Expr::BinaryOp::Add:
+      return a + b;
+    case Expr::BinaryOp::Sub:
+      return a - b;
+    case Expr::BinaryOp::Mul:
+      return a * b;
+    case Expr::BinaryOp::Div:
+      return b == 0 ? std::nan("") : a / b;
+    case Expr::BinaryOp::Gt:
+      return a > b;
+    case Expr::BinaryOp::Ge:
+      return a >= b;
+    case Expr::BinaryOp::Lt:
+      return a < b;
+    case Expr::BinaryOp::Le:
+      return a <= b;
+    case Expr::BinaryOp::Eq:
+      return a == b;
+    case Expr::BinaryOp::Ne:
+      return a != b;
+    default:
+      return std::nan("");
   }
 }
 
@@ -195,14 +227,18 @@ struct Pair {
 std::vector<Pair> pairs(const Value& l, const Value& r) {
   std::vector<Pair> out;
   auto scalar_pairs = [&](const Value& vec, double s, bool vec_left) {
-    for (const Element& e : vec.vector)
-      out.push_back(vec_left ? Pair{e.last(), s, &e} : Pair{s, e.last(), &e});
+    for (const Element& e : vec.vector) out.push_back(vec_left ? Pair{e.last(), s, &e} : Pair{s, e.last(), &e});
   };
-  if (l.kind == Value::Kind::Scalar && r.kind == Value::Kind::Scalar) out.push_back({l.scalar, r.scalar, nullptr});
-  else if (l.kind == Value::Kind::Vector && r.kind == Value::Kind::Scalar) scalar_pairs(l, r.scalar, true);
-  else if (l.kind == Value::Kind::Scalar && r.kind == Value::Kind::Vector) scalar_pairs(r, l.scalar, false);
-  else if (r.vector.size() == 1) scalar_pairs(l, r.vector[0].last(), true);
-  else if (l.vector.size() == 1) scalar_pairs(r, l.vector[0].last(), false);
+  if (l.kind == Value::Kind::Scalar && r.kind == Value::Kind::Scalar)
+    out.push_back({l.scalar, r.scalar, nullptr});
+  else if (l.kind == Value::Kind::Vector && r.kind == Value::Kind::Scalar)
+    scalar_pairs(l, r.scalar, true);
+  else if (l.kind == Value::Kind::Scalar && r.kind == Value::Kind::Vector)
+    scalar_pairs(r, l.scalar, false);
+  else if (r.vector.size() == 1)
+    scalar_pairs(l, r.vector[0].last(), true);
+  else if (l.vector.size() == 1)
+    scalar_pairs(r, l.vector[0].last(), false);
   else
     for (const Element& a : l.vector)
       for (const Element& b : r.vector)
@@ -259,9 +295,12 @@ Value binary(const Expr& e, const MetricStore& store) {
 
 Value eval(const Expr& e, const MetricStore& store) {
   switch (e.kind) {
-    case Expr::Kind::Number: return Value::of(e.number);
-    case Expr::Kind::Selector: return select(e, store);
-    case Expr::Kind::Call: return call(e, eval(*e.args[0], store));
+    case Expr::Kind::Number:
+      return Value::of(e.number);
+    case Expr::Kind::Selector:
+      return select(e, store);
+    case Expr::Kind::Call:
+      return call(e, eval(*e.args[0], store));
     case Expr::Kind::Negate: {
       Value v = eval(*e.args[0], store);
       if (v.kind == Value::Kind::Scalar) return Value::of(-v.scalar);
@@ -275,7 +314,8 @@ Value eval(const Expr& e, const MetricStore& store) {
       if (v.kind != Value::Kind::Bool || v.truth == Truth::Unknown) return Value::unknown();
       return Value::of(v.truth == Truth::True ? Truth::False : Truth::True);
     }
-    case Expr::Kind::Binary: return binary(e, store);
+    case Expr::Kind::Binary:
+      return binary(e, store);
   }
   return Value::unknown();
 }

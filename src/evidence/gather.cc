@@ -23,16 +23,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kMaxProseBytes = 256 * 1024;     // prose beyond this is not read
-constexpr std::size_t kMaxCsvBytes = 16 * 1024 * 1024;  // a CSV block held for parsing
+constexpr std::size_t kMaxProseBytes = 256 * 1024;            // prose beyond this is not read
+constexpr std::size_t kMaxCsvBytes = 16 * 1024 * 1024;        // a CSV block held for parsing
 constexpr std::size_t kMaxSmallFileBytes = 16 * 1024 * 1024;  // metrics, facts, prose files
-constexpr std::size_t kDigestHeadBytes = 64 * 1024;            // of each input, for the history
-constexpr std::size_t kParallelMinBytes = 512 * 1024;          // blocks worth a second thread
+constexpr std::size_t kDigestHeadBytes = 64 * 1024;           // of each input, for the history
+constexpr std::size_t kParallelMinBytes = 512 * 1024;         // blocks worth a second thread
 
 using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -152,8 +150,7 @@ class Gatherer {
     if (fs::is_directory(st)) {
       std::vector<fs::path> files;
       for (const auto& e : fs::directory_iterator(in.path, ec))
-        if (e.is_regular_file() && e.path().filename() != "expected.yaml" &&
-            e.path().filename().string()[0] != '.')
+        if (e.is_regular_file() && e.path().filename() != "expected.yaml" && e.path().filename().string()[0] != '.')
           files.push_back(e.path());
       if (ec) throw Error({in.path}, "IN001", "cannot read folder: " + ec.message());
       if (files.empty()) throw Error({in.path}, "IN003", "not an incident folder: it holds no files to read");
@@ -174,9 +171,12 @@ class Gatherer {
     if (kind == InputKind::Auto && path != "-") kind = kind_by_name(path);
     std::string label = path == "-" ? "stdin" : fs::path(path).filename().string();
     switch (kind) {
-      case InputKind::Log: return read_log(file, label);
-      case InputKind::Auto: return read_mixed(file, label);
-      default: break;
+      case InputKind::Log:
+        return read_log(file, label);
+      case InputKind::Auto:
+        return read_mixed(file, label);
+      default:
+        break;
     }
     std::string text = file.read_all(kMaxSmallFileBytes, ev_.warnings);
     digest(label, text, text.size());
@@ -188,11 +188,20 @@ class Gatherer {
     }
     try {
       switch (kind) {
-        case InputKind::Prometheus: add_report(read_prometheus(text, label, ev_.metrics)); break;
-        case InputKind::Series: add_report(read_csv_series(text, label, ev_.metrics)); break;
-        case InputKind::Prose: add_prose(label, text); break;
-        case InputKind::Facts: read_facts(text, label); break;
-        default: break;
+        case InputKind::Prometheus:
+          add_report(read_prometheus(text, label, ev_.metrics));
+          break;
+        case InputKind::Series:
+          add_report(read_csv_series(text, label, ev_.metrics));
+          break;
+        case InputKind::Prose:
+          add_prose(label, text);
+          break;
+        case InputKind::Facts:
+          read_facts(text, label);
+          break;
+        default:
+          break;
       }
     } catch (const Error& e) {
       if (!in_folder) throw;
@@ -209,7 +218,8 @@ class Gatherer {
 
   void add_report(const ReadReport& r) {
     for (std::size_t i = 0; i < r.warnings.size() && i < 5; ++i) ev_.warnings.push_back(r.warnings[i]);
-    if (r.warnings.size() > 5) ev_.warnings.push_back("... and " + std::to_string(r.warnings.size() - 5) + " more skipped lines");
+    if (r.warnings.size() > 5)
+      ev_.warnings.push_back("... and " + std::to_string(r.warnings.size() - 5) + " more skipped lines");
   }
 
   void add_prose(const std::string& source, std::string_view text) {
@@ -232,7 +242,8 @@ class Gatherer {
     if (cut == std::string_view::npos || cut + 1 >= block.size()) return scan(block, label, first_line);
     auto t = Clock::now();
     std::string_view first_half = block.substr(0, cut + 1), second_half = block.substr(cut + 1);
-    std::uint64_t second_line = first_line + static_cast<std::uint64_t>(std::count(first_half.begin(), first_half.end(), '\n'));
+    std::uint64_t second_line =
+        first_line + static_cast<std::uint64_t>(std::count(first_half.begin(), first_half.end(), '\n'));
     if (!second_scanner_) second_scanner_ = std::make_unique<Scanner>(rules_.scan_plan(), options_.max_line_bytes);
     std::thread helper([&] { second_scanner_->scan_block(second_half, label, second_line); });
     scanner_.scan_block(first_half, label, first_line);
@@ -277,7 +288,8 @@ class Gatherer {
   void warn_giant_lines(const std::string& label, const BlockReader& reader) {
     if (reader.giant_lines())
       ev_.warnings.push_back(label + ": " + std::to_string(reader.giant_lines()) +
-                             " very long lines were cut to their first " + std::to_string(options_.max_line_bytes) + " bytes");
+                             " very long lines were cut to their first " + std::to_string(options_.max_line_bytes) +
+                             " bytes");
   }
 
   // A paste or unknown file: each line goes where it belongs.
@@ -366,8 +378,8 @@ class Gatherer {
 
 bool word_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
 
-const char* const kNegations[] = {"no", "not", "never", "without", "nothing", "none", "zero", "isn't",
-                                  "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "nor"};
+const char* const kNegations[] = {"no",     "not",    "never",   "without", "nothing", "none",   "zero", "isn't",
+                                  "aren't", "wasn't", "weren't", "don't",   "doesn't", "didn't", "nor"};
 
 // True if one of the three words before pos negates what follows.
 bool negated(const std::string& text, std::size_t pos) {
@@ -412,9 +424,7 @@ Rules::Rules(const kb::KnowledgeBase& kb) : scan_plan_(kb.signals) {
   }
 }
 
-Evidence gather_evidence(const Rules& rules, const GatherOptions& options) {
-  return Gatherer(rules, options).run();
-}
+Evidence gather_evidence(const Rules& rules, const GatherOptions& options) { return Gatherer(rules, options).run(); }
 
 void evaluate_metrics(const Rules& rules, Evidence& ev) {
   if (ev.metrics.size() == 0) return;
@@ -442,8 +452,7 @@ void match_phrases(const Rules& rules, Evidence& ev) {
     for (const Rules::Phrase& phrase : rules.phrases()) {
       auto it = ev.observations.find(phrase.signal);
       if (it != ev.observations.end() && it->second.present) continue;
-      for (std::size_t pos = text.find(phrase.text); pos != std::string::npos;
-           pos = text.find(phrase.text, pos + 1)) {
+      for (std::size_t pos = text.find(phrase.text); pos != std::string::npos; pos = text.find(phrase.text, pos + 1)) {
         std::size_t end = pos + phrase.text.size();
         if ((pos > 0 && word_char(text[pos - 1])) || (end < text.size() && word_char(text[end]))) continue;
         Observation o;
@@ -466,9 +475,12 @@ bool looks_like_prose(std::string_view line) {
   if (line.size() < 12 || !std::isalpha(static_cast<unsigned char>(line[0]))) return false;
   std::size_t letters = 0, spaces = 0, equals = 0, words = 1;
   for (char c : line) {
-    if (std::isalpha(static_cast<unsigned char>(c))) ++letters;
-    else if (c == ' ') ++spaces, ++words;
-    else if (c == '=') ++equals;
+    if (std::isalpha(static_cast<unsigned char>(c)))
+      ++letters;
+    else if (c == ' ')
+      ++spaces, ++words;
+    else if (c == '=')
+      ++equals;
   }
   if (words < 4 || equals >= 2) return false;
   // A leading level or logger ("ERROR", "INFO [main]") marks a log line.

@@ -161,8 +161,10 @@ ReadReport read_prometheus(std::string_view text, const std::string& file, Metri
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
     std::string source = file + ":" + std::to_string(line_no);
-    if (read_prometheus_line(line, source, store)) ++report.samples;
-    else report.warnings.push_back(source + ": skipped malformed Prometheus line");
+    if (read_prometheus_line(line, source, store))
+      ++report.samples;
+    else
+      report.warnings.push_back(source + ": skipped malformed Prometheus line");
   }
   return report;
 }
@@ -171,8 +173,7 @@ std::optional<double> parse_timestamp(std::string_view s) {
   s = trim(s);
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
   double num = 0;
-  if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), num);
-      ec == std::errc() && p == s.data() + s.size())
+  if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), num); ec == std::errc() && p == s.data() + s.size())
     return num > 1e11 ? num / 1000.0 : num;  // milliseconds past 1973 look like this
   std::tm tm{};
   int year, mon, day, hh = 0, mm = 0;
@@ -193,11 +194,14 @@ std::optional<double> parse_timestamp(std::string_view s) {
     // +05:30, +0530 or +05: read the digits, skipping one optional colon.
     std::string digits;
     for (std::size_t i = plus + 1; i < copy.size() && digits.size() < 4; ++i) {
-      if (std::isdigit(static_cast<unsigned char>(copy[i]))) digits += copy[i];
-      else if (copy[i] != ':' || digits.size() != 2) break;
+      if (std::isdigit(static_cast<unsigned char>(copy[i])))
+        digits += copy[i];
+      else if (copy[i] != ':' || digits.size() != 2)
+        break;
     }
     if (digits.size() == 2 || digits.size() == 4) {
-      double offset = std::stoi(digits.substr(0, 2)) * 3600.0 + (digits.size() == 4 ? std::stoi(digits.substr(2)) * 60.0 : 0);
+      double offset =
+          std::stoi(digits.substr(0, 2)) * 3600.0 + (digits.size() == 4 ? std::stoi(digits.substr(2)) * 60.0 : 0);
       t += copy[plus] == '+' ? -offset : offset;
     }
   }
@@ -243,8 +247,8 @@ ReadReport read_csv_series(std::string_view text, const std::string& file, Metri
         report.warnings.push_back(source + ": skipped row with an unreadable value");
         continue;
       }
-      store.add(std::string(cells[1]), cols.size() > 3 ? parse_csv_labels(cells[2]) : std::map<std::string, std::string>{},
-                {*t, *v}, source);
+      store.add(std::string(cells[1]),
+                cols.size() > 3 ? parse_csv_labels(cells[2]) : std::map<std::string, std::string>{}, {*t, *v}, source);
       ++report.samples;
     } else {
       for (std::size_t c = 1; c < cells.size() && c < header.size(); ++c) {
@@ -270,7 +274,8 @@ void read_metric_argument(std::string_view arg, MetricStore& store) {
     throw Error({"--metric"}, "IN005", "expected NAME=VALUE, got '" + std::string(arg) + "'");
   auto v = parse_quantity(arg.substr(eq + 1));
   if (!v)
-    throw Error({"--metric"}, "IN005", "'" + std::string(arg.substr(eq + 1)) + "' is not a number (units allowed: 250ms, 40%, 2GiB)");
+    throw Error({"--metric"}, "IN005",
+                "'" + std::string(arg.substr(eq + 1)) + "' is not a number (units allowed: 250ms, 40%, 2GiB)");
   store.add(name, {}, {0, *v}, "--metric " + name);
 }
 

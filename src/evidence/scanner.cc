@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <set>
 #include <cstring>
+#include <set>
 
 #include "common/error.h"
 
@@ -61,9 +61,12 @@ std::string trigger_regex(const std::string& atom, const std::string& pattern) {
   if (at > 0 && pattern[at - 1] == '\\') return insensitive;
   int depth = 0;  // inside a [...] class?
   for (std::size_t i = 0; i < at; ++i) {
-    if (pattern[i] == '\\') ++i;
-    else if (pattern[i] == '[') depth = 1;
-    else if (pattern[i] == ']') depth = 0;
+    if (pattern[i] == '\\')
+      ++i;
+    else if (pattern[i] == '[')
+      depth = 1;
+    else if (pattern[i] == ']')
+      depth = 0;
   }
   if (depth) return insensitive;
   std::string spelled = pattern.substr(at, atom.size());
@@ -75,11 +78,16 @@ std::string trigger_regex(const std::string& atom, const std::string& pattern) {
 
 const char* via_name(Via via) {
   switch (via) {
-    case Via::Log: return "log";
-    case Via::Metric: return "metric";
-    case Via::Phrase: return "phrase";
-    case Via::Fact: return "fact";
-    case Via::Answer: return "answer";
+    case Via::Log:
+      return "log";
+    case Via::Metric:
+      return "metric";
+    case Via::Phrase:
+      return "phrase";
+    case Via::Fact:
+      return "fact";
+    case Via::Answer:
+      return "answer";
   }
   return "?";
 }
@@ -140,7 +148,8 @@ ScanPlan::ScanPlan(const std::vector<kb::Signal>& signals) : filter_(kMinAtomLen
 
 ScanPlan::~ScanPlan() = default;
 
-std::string ScanPlan::trigger_alternation(const std::map<std::string, std::size_t>* atom_lines, std::size_t* count) const {
+std::string ScanPlan::trigger_alternation(const std::map<std::string, std::size_t>* atom_lines,
+                                          std::size_t* count) const {
   auto lines_with = [&](const std::string& atom) -> std::size_t {
     if (!atom_lines) return 0;
     auto it = atom_lines->find(atom);
@@ -179,8 +188,8 @@ void record_match(int pattern_index, const PatternInfo& pattern, const RE2& rege
                   const std::string& file, std::uint64_t line_no, Observations& out) {
   auto [it, fresh] = out.try_emplace(pattern.signal);
   Observation& o = it->second;
-  bool earlier = fresh || (o.first_file == file && (line_no < o.first_line ||
-                                                     (line_no == o.first_line && pattern_index < o.first_rule)));
+  bool earlier = fresh || (o.first_file == file &&
+                           (line_no < o.first_line || (line_no == o.first_line && pattern_index < o.first_rule)));
   if (earlier) {
     o.via = Via::Log;
     o.first_file = file;
@@ -200,8 +209,7 @@ void record_match(int pattern_index, const PatternInfo& pattern, const RE2& rege
   if (pattern.value_group < 0) return;
   std::vector<re2::StringPiece> groups(pattern.value_group + 1);
   re2::StringPiece text(line.data(), line.size());
-  if (!regex.Match(text, 0, text.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size())))
-    return;
+  if (!regex.Match(text, 0, text.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) return;
   const re2::StringPiece& g = groups[pattern.value_group];
   double v = 0;
   if (auto [p, ec] = std::from_chars(g.data(), g.data() + g.size(), v); ec == std::errc() && p != g.data())
@@ -264,8 +272,7 @@ void Scanner::scan_block(std::string_view block, const std::string& file, std::u
     std::size_t pos = 0, counted_to = 0;
     std::uint64_t line_no = first_line;
     re2::StringPiece hit;
-    while (pos < block.size() &&
-           search_->Match(text, pos, block.size(), RE2::UNANCHORED, &hit, 1)) {
+    while (pos < block.size() && search_->Match(text, pos, block.size(), RE2::UNANCHORED, &hit, 1)) {
       std::size_t at = static_cast<std::size_t>(hit.data() - block.data());
       std::size_t start = block.rfind('\n', at == 0 ? 0 : at - 1);
       start = (start == std::string_view::npos || start < pos) ? pos : start + 1;
@@ -292,7 +299,8 @@ void Scanner::merge_from(Scanner& other) {
     Observation& into = it->second;
     // into's first sighting is in an earlier file unless both are in the same one.
     bool earlier = into.first_file == from.first_file &&
-                   (from.first_line < into.first_line || (from.first_line == into.first_line && from.first_rule < into.first_rule));
+                   (from.first_line < into.first_line ||
+                    (from.first_line == into.first_line && from.first_rule < into.first_rule));
     if (earlier) {
       into.first_file = from.first_file;
       into.first_line = from.first_line;

@@ -59,12 +59,12 @@ class ScanPlan {
  private:
   friend class Scanner;
   std::vector<PatternInfo> patterns_;
-  std::vector<std::unique_ptr<RE2>> regexes_;   ///< by pattern index
+  std::vector<std::unique_ptr<RE2>> regexes_;  ///< by pattern index
   re2::FilteredRE2 filter_;
-  std::vector<int> filter_to_pattern_;          ///< FilteredRE2 id -> pattern index
-  std::vector<bool> is_literal_free_;           ///< by FilteredRE2 id
+  std::vector<int> filter_to_pattern_;  ///< FilteredRE2 id -> pattern index
+  std::vector<bool> is_literal_free_;   ///< by FilteredRE2 id
   std::vector<std::string> atoms_;
-  std::unique_ptr<RE2> atom_search_;            ///< trigger1|(?i:trigger2)|... over whole blocks
+  std::unique_ptr<RE2> atom_search_;  ///< trigger1|(?i:trigger2)|... over whole blocks
   std::size_t trigger_count_ = 0;
   /// Each filtered pattern alone in a FilteredRE2, to ask which atom sets it cannot match without.
   struct PatternTriggers {

@@ -69,7 +69,8 @@ std::vector<double> moving_median(const std::vector<double>& v, std::size_t half
   std::vector<double> out(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) {
     std::size_t lo = i >= half ? i - half : 0, hi = std::min(v.size(), i + half + 1);
-    out[i] = median(std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(lo), v.begin() + static_cast<std::ptrdiff_t>(hi)));
+    out[i] = median(
+        std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(lo), v.begin() + static_cast<std::ptrdiff_t>(hi)));
   }
   return out;
 }
@@ -129,7 +130,8 @@ Step best_step(const std::vector<double>& v) {
 }
 
 double spread(const std::vector<double>& v, std::size_t from, std::size_t to) {
-  return mad(std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(to)));
+  return mad(
+      std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(to)));
 }
 
 // Two levels: a clear jump between them, and each side holding its level (little drift, little
@@ -145,8 +147,8 @@ bool stepped(const std::vector<Point>& p, const Stats& s, int sign) {
     return std::fabs(theil_sen_slope(part) * (part.back().t - part.front().t));
   };
   double size = std::fabs(st.diff);
-  return drift(0, st.at) < 0.5 * size && drift(st.at, p.size()) < 0.5 * size &&
-         spread(v, 0, st.at) < 0.3 * size && spread(v, st.at, v.size()) < 0.3 * size;
+  return drift(0, st.at) < 0.5 * size && drift(st.at, p.size()) < 0.5 * size && spread(v, 0, st.at) < 0.3 * size &&
+         spread(v, st.at, v.size()) < 0.3 * size;
 }
 
 // Repeated teeth: a climb of at least half the range, then a sharp drop (in one sample, by at
@@ -229,15 +231,21 @@ std::optional<bool> has_shape(const std::vector<Point>& points, Shape shape) {
   p = thin(p);
   Stats s = describe(p);
   switch (shape) {
-    case Shape::Rising: return trending(s, 1) && !stepped(p, s, 1) && !sawtooth(p, s);
-    case Shape::Falling: return trending(s, -1) && !stepped(p, s, -1);
-    case Shape::StepUp: return stepped(p, s, 1);
-    case Shape::StepDown: return stepped(p, s, -1);
-    case Shape::Sawtooth: return sawtooth(p, s);
-    case Shape::Oscillating: return oscillating(p, s) && !sawtooth(p, s);
+    case Shape::Rising:
+      return trending(s, 1) && !stepped(p, s, 1) && !sawtooth(p, s);
+    case Shape::Falling:
+      return trending(s, -1) && !stepped(p, s, -1);
+    case Shape::StepUp:
+      return stepped(p, s, 1);
+    case Shape::StepDown:
+      return stepped(p, s, -1);
+    case Shape::Sawtooth:
+      return sawtooth(p, s);
+    case Shape::Oscillating:
+      return oscillating(p, s) && !sawtooth(p, s);
     case Shape::Flat:
-      return !trending(s, 1) && !trending(s, -1) && !stepped(p, s, 1) && !stepped(p, s, -1) &&
-             !oscillating(p, s) && s.range <= 0.2 * std::fabs(s.level) + 4 * s.sigma;
+      return !trending(s, 1) && !trending(s, -1) && !stepped(p, s, 1) && !stepped(p, s, -1) && !oscillating(p, s) &&
+             s.range <= 0.2 * std::fabs(s.level) + 4 * s.sigma;
   }
   return std::nullopt;
 }

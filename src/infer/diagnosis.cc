@@ -58,11 +58,11 @@ void add_fact_contributions(const kb::Case& c, const evidence::Facts& facts, con
   auto comp = facts.find("component");
   if (comp == facts.end()) return;
   for (const std::string& v : comp->second)
-      if (known.count(v)) {
-        h.contributions.push_back({"fact component=" + v + " names none of its components", "",
-                                   o.fact_mismatch_penalty, c.where.str(), "--fact", ""});
-        return;
-      }
+    if (known.count(v)) {
+      h.contributions.push_back({"fact component=" + v + " names none of its components", "", o.fact_mismatch_penalty,
+                                 c.where.str(), "--fact", ""});
+      return;
+    }
 }
 
 std::size_t pick_cause(const kb::Case& c, const evidence::Observations& obs) {
@@ -202,8 +202,8 @@ Hypothesis score_one(const kb::Case& c, const kb::KnowledgeBase& kb, const evide
     }
     const evidence::Observation& obs = it->second;
     double w = obs.present ? s.weight : s.absent.value_or(0);
-    std::string what = "signal " + s.signal + (obs.present ? " seen" : " known absent") + " (" +
-                       evidence::via_name(obs.via) + ")";
+    std::string what =
+        "signal " + s.signal + (obs.present ? " seen" : " known absent") + " (" + evidence::via_name(obs.via) + ")";
     h.contributions.push_back({what, s.signal, w, s.where.str(), obs.source, obs.excerpt});
   }
   add_fact_contributions(c, ev.facts, known, o, h);
@@ -213,8 +213,8 @@ Hypothesis score_one(const kb::Case& c, const kb::KnowledgeBase& kb, const evide
     double best = 0;
     for (const auto& [id, score] : text_scores) best = std::max(best, score);
     double weight = o.search_weight * std::min(1.0, best / o.search_full_score) * (it->second / best);
-    h.contributions.push_back({"the description reads like this case (full-text rank)", "", weight,
-                               c.where.str(), "prose", ""});
+    h.contributions.push_back(
+        {"the description reads like this case (full-text rank)", "", weight, c.where.str(), "prose", ""});
   }
   std::stable_sort(h.missing.begin(), h.missing.end(),
                    [](const MissingEvidence& a, const MissingEvidence& b) { return a.weight > b.weight; });
@@ -223,9 +223,8 @@ Hypothesis score_one(const kb::Case& c, const kb::KnowledgeBase& kb, const evide
   return h;
 }
 
-Diagnosis diagnose(const kb::KnowledgeBase& kb, const evidence::Evidence& ev,
-                   const std::map<int, double>& text_scores, const ScoringOptions& o,
-                   const std::map<int, double>& prior_adjustments) {
+Diagnosis diagnose(const kb::KnowledgeBase& kb, const evidence::Evidence& ev, const std::map<int, double>& text_scores,
+                   const ScoringOptions& o, const std::map<int, double>& prior_adjustments) {
   Diagnosis d;
   d.threshold = o.none_score;
   std::set<std::string> known = known_components(kb);

@@ -12,12 +12,12 @@
 namespace faultline::infer {
 
 struct IncidentResult {
-  std::string incident;        ///< folder name
+  std::string incident;  ///< folder name
   int expected = 0;
   std::vector<int> also;
-  std::vector<int> got;        ///< reported case ids, best first
-  int rank = 0;                ///< 1-based rank of expected (or an also), 0 if not reported
-  int search_rank = 0;         ///< the same for `cases search` over the incident's text
+  std::vector<int> got;  ///< reported case ids, best first
+  int rank = 0;          ///< 1-based rank of expected (or an also), 0 if not reported
+  int search_rank = 0;   ///< the same for `cases search` over the incident's text
 };
 
 struct EvalReport {

@@ -27,26 +27,33 @@ Answer parse_answer(const std::string& signal, const std::string& text, bool num
   std::string t = lower_trimmed(text);
   Answer a;
   a.signal = signal;
-  if (t == "yes" || t == "y" || t == "true") a.kind = Answer::Kind::Yes;
-  else if (t == "no" || t == "n" || t == "false") a.kind = Answer::Kind::No;
+  if (t == "yes" || t == "y" || t == "true")
+    a.kind = Answer::Kind::Yes;
+  else if (t == "no" || t == "n" || t == "false")
+    a.kind = Answer::Kind::No;
   else if (t == "unknown" || t == "?" || t == "u" || t == "don't know" || t == "dont know" || t == "skip")
     a.kind = Answer::Kind::Unknown;
   else if (auto v = evidence::parse_quantity(t); v && numeric) {
     a.kind = Answer::Kind::Number;
     a.number = *v;
   } else {
-    throw Error({}, "TR001", "'" + text + "' is not an answer to " + signal + ": say yes, no, unknown" +
-                                 (numeric ? ", or a number" : ""));
+    throw Error(
+        {}, "TR001",
+        "'" + text + "' is not an answer to " + signal + ": say yes, no, unknown" + (numeric ? ", or a number" : ""));
   }
   return a;
 }
 
 const char* answer_text(Answer::Kind kind) {
   switch (kind) {
-    case Answer::Kind::Yes: return "yes";
-    case Answer::Kind::No: return "no";
-    case Answer::Kind::Unknown: return "unknown";
-    case Answer::Kind::Number: return "number";
+    case Answer::Kind::Yes:
+      return "yes";
+    case Answer::Kind::No:
+      return "no";
+    case Answer::Kind::Unknown:
+      return "unknown";
+    case Answer::Kind::Number:
+      return "number";
   }
   return "?";
 }
@@ -81,8 +88,12 @@ std::vector<Answer> read_answers_file(const std::string& path, const kb::Knowled
 
 Consultation::Consultation(const kb::KnowledgeBase& kb, evidence::Evidence base, std::map<int, double> text_scores,
                            ScoringOptions scoring, std::map<int, double> priors, TriageOptions options)
-    : kb_(kb), base_(std::move(base)), text_scores_(std::move(text_scores)), priors_(std::move(priors)),
-      scoring_(scoring), options_(options) {
+    : kb_(kb),
+      base_(std::move(base)),
+      text_scores_(std::move(text_scores)),
+      priors_(std::move(priors)),
+      scoring_(scoring),
+      options_(options) {
   // Rank every unknown signal; the consultation filters those already asked.
   scoring_.max_questions = 1000;
   rerank();
@@ -97,7 +108,8 @@ void Consultation::rerank() {
     o.via = evidence::Via::Answer;
     o.count = 1;
     o.source = o.last_source = "answer";
-    o.excerpt = std::string("answered ") + (a.kind == Answer::Kind::Number ? std::to_string(a.number) : answer_text(a.kind));
+    o.excerpt =
+        std::string("answered ") + (a.kind == Answer::Kind::Number ? std::to_string(a.number) : answer_text(a.kind));
     if (a.kind == Answer::Kind::Number) o.value = a.number;
     evidence_.observations[a.signal] = o;
   }

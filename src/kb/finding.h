@@ -12,7 +12,7 @@ namespace faultline::kb {
 struct Finding {
   enum class Severity { Error, Warning };
   Severity severity = Severity::Error;
-  std::string code;     ///< "KB008"
+  std::string code;  ///< "KB008"
   Location where;
   std::string message;  ///< one line, may end with a "did you mean" hint
 

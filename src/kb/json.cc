@@ -113,8 +113,11 @@ Json to_json(const Case& c) {
   }
   j["causes"] = Json::array();
   for (const Cause& cause : c.causes) {
-    Json cj{{"id", cause.id}, {"summary", cause.summary}, {"explanation", cause.explanation},
-            {"evidence", cause.evidence}, {"fixes", Json::array()}};
+    Json cj{{"id", cause.id},
+            {"summary", cause.summary},
+            {"explanation", cause.explanation},
+            {"evidence", cause.evidence},
+            {"fixes", Json::array()}};
     for (const Fix& f : cause.fixes) {
       Json fj{{"summary", f.summary}};
       if (!f.detail.empty()) fj["detail"] = f.detail;
@@ -152,8 +155,7 @@ Case case_from_json(const Json& j) {
     c.scenario = j.at("scenario").get<std::string>();
     c.prior = get_or<double>(j, "prior", 0);
     for (const Json& sj : j.at("symptoms")) {
-      Symptom s{sj.at("signal").get<std::string>(), sj.at("weight").get<double>(), std::nullopt,
-                where_from(sj)};
+      Symptom s{sj.at("signal").get<std::string>(), sj.at("weight").get<double>(), std::nullopt, where_from(sj)};
       if (sj.contains("absent")) s.absent = sj["absent"].get<double>();
       c.symptoms.push_back(std::move(s));
     }

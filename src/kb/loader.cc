@@ -22,8 +22,8 @@ Location at(const std::string& file, const YAML::Mark& mark) {
 // values of the wrong type as findings. Getters return a default when the field is unusable.
 class MapReader {
  public:
-  MapReader(const YAML::Node& node, const std::string& file, Findings& findings,
-            const std::vector<std::string>& known, const std::string& what)
+  MapReader(const YAML::Node& node, const std::string& file, Findings& findings, const std::vector<std::string>& known,
+            const std::string& what)
       : node_(node), file_(file), findings_(findings), what_(what) {
     if (!node.IsMap()) {
       error("KB004", at(file, node.Mark()), what + " must be a mapping of keys to values");
@@ -33,16 +33,13 @@ class MapReader {
     for (auto it = node.begin(); it != node.end(); ++it) {
       std::string key = it->first.Scalar();
       if (std::find(known.begin(), known.end(), key) == known.end())
-        error("KB002", at(file, it->first.Mark()),
-              "unknown key '" + key + "' in " + what + did_you_mean(key, known));
+        error("KB002", at(file, it->first.Mark()), "unknown key '" + key + "' in " + what + did_you_mean(key, known));
     }
   }
 
   bool ok() const { return ok_; }
   Location where() const { return at(file_, node_.Mark()); }
-  Location where(const char* key) const {
-    return has(key) ? at(file_, node_[key].Mark()) : where();
-  }
+  Location where(const char* key) const { return has(key) ? at(file_, node_[key].Mark()) : where(); }
   bool has(const char* key) const { return ok_ && node_[key] && !node_[key].IsNull(); }
   YAML::Node get(const char* key) const { return ok_ ? node_[key] : YAML::Node(); }
 
@@ -79,8 +76,10 @@ class MapReader {
   std::vector<std::string> texts(const char* key, bool required) {
     std::vector<std::string> out;
     for (const YAML::Node& n : sequence(key, required)) {
-      if (n.IsScalar()) out.push_back(n.Scalar());
-      else error("KB004", at(file_, n.Mark()), std::string("items of '") + key + "' must be text");
+      if (n.IsScalar())
+        out.push_back(n.Scalar());
+      else
+        error("KB004", at(file_, n.Mark()), std::string("items of '") + key + "' must be text");
     }
     return out;
   }
@@ -109,9 +108,7 @@ class MapReader {
   }
 
  private:
-  void missing(const char* key) {
-    error("KB003", where(), what_ + " is missing required field '" + key + "'");
-  }
+  void missing(const char* key) { error("KB003", where(), what_ + " is missing required field '" + key + "'"); }
 
   YAML::Node node_;
   const std::string& file_;
@@ -135,12 +132,10 @@ nlohmann::ordered_json to_json(const YAML::Node& node) {
   const std::string& s = node.Scalar();
   if (node.Tag() == "!") return s;  // quoted: keep as text
   long long i = 0;
-  if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
-      ec == std::errc() && p == s.data() + s.size())
+  if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i); ec == std::errc() && p == s.data() + s.size())
     return i;
   double d = 0;
-  if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-      ec == std::errc() && p == s.data() + s.size())
+  if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d); ec == std::errc() && p == s.data() + s.size())
     return d;
   if (s == "true") return true;
   if (s == "false") return false;
@@ -177,20 +172,21 @@ nlohmann::ordered_json params(MapReader& r, const char* key, const std::string& 
 std::vector<Rule> rules(MapReader& r, const char* key, const std::string& file) {
   std::vector<Rule> out;
   for (const YAML::Node& n : r.sequence(key, false)) {
-    if (n.IsScalar()) out.push_back({n.Scalar(), at(file, n.Mark())});
-    else r.error("KB004", at(file, n.Mark()), std::string("items of '") + key + "' must be text");
+    if (n.IsScalar())
+      out.push_back({n.Scalar(), at(file, n.Mark())});
+    else
+      r.error("KB004", at(file, n.Mark()), std::string("items of '") + key + "' must be text");
   }
   return out;
 }
 
-const std::vector<std::string> kSignalKeys = {"id", "description", "question", "check", "type",
-                                              "unit", "logs", "phrases", "metrics"};
-const std::vector<std::string> kCaseKeys = {"id", "slug", "title", "category", "components", "tags",
-                                            "scenario", "prior", "symptoms", "causes", "simulation",
-                                            "related", "references"};
+const std::vector<std::string> kSignalKeys = {"id",   "description", "question", "check",  "type",
+                                              "unit", "logs",        "phrases",  "metrics"};
+const std::vector<std::string> kCaseKeys = {"id",         "slug",     "title",     "category", "components",
+                                            "tags",       "scenario", "prior",     "symptoms", "causes",
+                                            "simulation", "related",  "references"};
 const std::vector<std::string> kSymptomKeys = {"signal", "weight", "absent"};
-const std::vector<std::string> kCauseKeys = {"id", "summary", "explanation", "evidence", "fixes",
-                                             "prevention"};
+const std::vector<std::string> kCauseKeys = {"id", "summary", "explanation", "evidence", "fixes", "prevention"};
 const std::vector<std::string> kFixKeys = {"summary", "detail", "commands"};
 const std::vector<std::string> kSimulationKeys = {"model", "params", "bind", "expect", "fix"};
 const std::vector<std::string> kSimulationFixKeys = {"params", "expect"};
@@ -205,7 +201,8 @@ Signal read_signal(const YAML::Node& node, const std::string& file, Findings& fi
   s.question = r.text("question", false);
   s.check = r.text("check", false);
   std::string type = r.text("type", false);
-  if (type == "number") s.type = SignalType::Number;
+  if (type == "number")
+    s.type = SignalType::Number;
   else if (!type.empty() && type != "bool")
     r.error("KB013", r.where("type"), "signal type must be 'bool' or 'number', not '" + type + "'");
   s.unit = r.text("unit", false);
@@ -253,8 +250,7 @@ Symptom read_symptom(const YAML::Node& node, const std::string& file, Findings& 
   return s;
 }
 
-std::optional<Simulation> read_simulation(const YAML::Node& node, const std::string& file,
-                                          Findings& findings) {
+std::optional<Simulation> read_simulation(const YAML::Node& node, const std::string& file, Findings& findings) {
   MapReader r(node, file, findings, kSimulationKeys, "simulation");
   if (!r.ok()) return std::nullopt;
   Simulation sim;
@@ -293,8 +289,10 @@ Case read_case(const YAML::Node& node, const std::string& file, Findings& findin
   c.prior = r.number("prior", false).value_or(0);
   for (const YAML::Node& n : r.sequence("symptoms", true)) c.symptoms.push_back(read_symptom(n, file, findings));
   for (const YAML::Node& n : r.sequence("causes", true)) c.causes.push_back(read_cause(n, file, findings));
-  if (r.has("simulation")) c.simulation = read_simulation(r.get("simulation"), file, findings);
-  else r.error("KB003", r.where(), "case is missing required field 'simulation'");
+  if (r.has("simulation"))
+    c.simulation = read_simulation(r.get("simulation"), file, findings);
+  else
+    r.error("KB003", r.where(), "case is missing required field 'simulation'");
   for (const YAML::Node& n : r.sequence("related", false)) {
     int id = 0;
     const std::string& s = n.Scalar();
@@ -330,8 +328,7 @@ Layer load_layer(const std::vector<SourceFile>& sources, Findings& findings) {
     try {
       root = YAML::Load(src.text);
     } catch (const YAML::Exception& e) {
-      findings.push_back({Finding::Severity::Error, "KB001", at(src.path, e.mark),
-                          "malformed YAML: " + e.msg});
+      findings.push_back({Finding::Severity::Error, "KB001", at(src.path, e.mark), "malformed YAML: " + e.msg});
       continue;
     }
     try {
@@ -342,12 +339,14 @@ Layer load_layer(const std::vector<SourceFile>& sources, Findings& findings) {
       else if (root.IsMap() && root["id"])
         layer.cases.push_back(read_case(root, src.path, findings));
       else
-        findings.push_back({Finding::Severity::Error, "KB021", {src.path, 1, 1},
+        findings.push_back({Finding::Severity::Error,
+                            "KB021",
+                            {src.path, 1, 1},
                             "neither a signal file (top-level 'signals:') nor a case file "
                             "(top-level 'id:')"});
     } catch (const YAML::Exception& e) {
-      findings.push_back({Finding::Severity::Error, "KB004", at(src.path, e.mark),
-                          "unexpected YAML structure: " + e.msg});
+      findings.push_back(
+          {Finding::Severity::Error, "KB004", at(src.path, e.mark), "unexpected YAML structure: " + e.msg});
     }
   }
   return layer;

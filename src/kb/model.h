@@ -24,13 +24,13 @@ struct Rule {
 enum class SignalType { Bool, Number };
 
 struct Signal {
-  std::string id;           ///< area.snake_case, unique
+  std::string id;  ///< area.snake_case, unique
   std::string description;
-  std::string question;     ///< asked by triage; yes/no for Bool, "how much" for Number
-  std::string check;        ///< how an engineer checks it (command, query, log line); may be empty
+  std::string question;  ///< asked by triage; yes/no for Bool, "how much" for Number
+  std::string check;     ///< how an engineer checks it (command, query, log line); may be empty
   SignalType type = SignalType::Bool;
-  std::string unit;         ///< for Number signals; may be empty
-  std::vector<Rule> logs;   ///< RE2 patterns; a match on one input line observes the signal
+  std::string unit;                  ///< for Number signals; may be empty
+  std::vector<Rule> logs;            ///< RE2 patterns; a match on one input line observes the signal
   std::vector<std::string> phrases;  ///< lowercase; matched case-insensitively in prose
   std::vector<Rule> metrics;         ///< expressions: true observes, false observes absence
   Location where;
@@ -38,8 +38,8 @@ struct Signal {
 
 struct Symptom {
   std::string signal;
-  double weight = 0;                ///< natural-log likelihood ratio when observed
-  std::optional<double> absent;     ///< added when known absent (normally negative)
+  double weight = 0;             ///< natural-log likelihood ratio when observed
+  std::optional<double> absent;  ///< added when known absent (normally negative)
   Location where;
 };
 
@@ -71,27 +71,27 @@ struct Simulation {
 };
 
 struct Case {
-  int id = 0;               ///< question number in seeds/case-studies.md
+  int id = 0;  ///< question number in seeds/case-studies.md
   std::string slug;
   std::string title;
   std::string category;
   std::vector<std::string> components;
   std::vector<std::string> tags;
   std::string scenario;
-  double prior = 0;         ///< log-odds offset; 0 for most cases
+  double prior = 0;  ///< log-odds offset; 0 for most cases
   std::vector<Symptom> symptoms;
   std::vector<Cause> causes;
   std::optional<Simulation> simulation;
   std::vector<int> related;
   std::vector<std::string> references;
-  Location where;           ///< the case file
+  Location where;  ///< the case file
 };
 
 /// A whole knowledge base: the embedded one, possibly with a team's overlay on top.
 struct KnowledgeBase {
-  std::vector<Signal> signals;      ///< sorted by id
-  std::vector<Case> cases;          ///< sorted by id
-  std::vector<int> sampled_cases;   ///< case ids that have a sample incident, sorted
+  std::vector<Signal> signals;     ///< sorted by id
+  std::vector<Case> cases;         ///< sorted by id
+  std::vector<int> sampled_cases;  ///< case ids that have a sample incident, sorted
   std::map<std::string, std::vector<std::string>> signal_file_references;  ///< file -> URLs
 
   const Signal* find_signal(const std::string& id) const;

@@ -16,8 +16,7 @@ std::vector<SourceFile> embedded_sources() {
   std::vector<SourceFile> files;
   files.reserve(kEmbeddedFileCount);
   for (std::size_t i = 0; i < kEmbeddedFileCount; ++i)
-    files.push_back({kEmbeddedFiles[i].path,
-                     std::string(kEmbeddedFiles[i].data, kEmbeddedFiles[i].size)});
+    files.push_back({kEmbeddedFiles[i].path, std::string(kEmbeddedFiles[i].data, kEmbeddedFiles[i].size)});
   return files;
 }
 
@@ -40,8 +39,7 @@ std::vector<SourceFile> read_directory(const std::string& dir) {
     if (in.bad() || !in.is_open()) throw Error({p.string()}, "KB020", "cannot read file");
     files.push_back({p.string(), std::move(text)});
   }
-  std::sort(files.begin(), files.end(),
-            [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+  std::sort(files.begin(), files.end(), [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
   return files;
 }
 

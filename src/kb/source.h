@@ -35,8 +35,7 @@ inline std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
 
 /// FNV-1a 64 over each file's path and bytes, continuing from seed. Inline because the
 /// build-time embedder computes the same hash for the embedded files.
-inline std::uint64_t content_hash(const std::vector<SourceFile>& files,
-                                  std::uint64_t seed = kHashSeed) {
+inline std::uint64_t content_hash(const std::vector<SourceFile>& files, std::uint64_t seed = kHashSeed) {
   std::uint64_t h = seed;
   for (const SourceFile& f : files) {
     h = fnv1a(fnv1a(h, f.path), std::string_view("\0", 1));

@@ -50,14 +50,15 @@ bool has_literal(const std::string& pattern) {
 
 bool wrapped_in_dot_star(const std::string& p) {
   auto starts = [&](const char* x) { return p.rfind(x, 0) == 0; };
-  auto ends = [&](const std::string& x) { return p.size() >= x.size() && p.compare(p.size() - x.size(), x.size(), x) == 0; };
+  auto ends = [&](const std::string& x) {
+    return p.size() >= x.size() && p.compare(p.size() - x.size(), x.size(), x) == 0;
+  };
   return (starts(".*") || starts("(?i).*")) && ends(".*");
 }
 
 // A pattern's location points at its YAML scalar; RE2 reports no column, so we point there.
 void check_signal(const Signal& s, Findings& f) {
-  if (!valid_signal_id(s.id))
-    add(f, kError, "KB013", s.where, "signal id '" + s.id + "' is not area.snake_case");
+  if (!valid_signal_id(s.id)) add(f, kError, "KB013", s.where, "signal id '" + s.id + "' is not area.snake_case");
   if (s.logs.empty() && s.phrases.empty() && s.metrics.empty())
     add(f, kError, "KB019", s.where, "signal '" + s.id + "' has no logs, phrases or metrics");
   for (const Rule& p : s.logs) {
@@ -69,9 +70,11 @@ void check_signal(const Signal& s, Findings& f) {
     if (!has_literal(p.text))
       add(f, kWarning, "KB028", p.where,
           "pattern has no literal of 3+ characters for the prefilter, so it runs on every line; anchor it on a word "
-          "the software always prints (e.g. 'Connection refused' rather than '\\w+ refused'): " + p.text);
+          "the software always prints (e.g. 'Connection refused' rather than '\\w+ refused'): " +
+              p.text);
     if (wrapped_in_dot_star(p.text))
-      add(f, kWarning, "KB029", p.where, "leading and trailing '.*' add nothing to a search and slow it; drop them: " + p.text);
+      add(f, kWarning, "KB029", p.where,
+          "leading and trailing '.*' add nothing to a search and slow it; drop them: " + p.text);
     const auto& groups = re.NamedCapturingGroups();
     if (s.type == SignalType::Number && !groups.count("value"))
       add(f, kError, "KB017", p.where, "numeric signal '" + s.id + "' pattern has no (?P<value>...) group");
@@ -99,8 +102,8 @@ void check_duplicates(const std::vector<T>& items, Key key, const char* code, co
   }
 }
 
-void check_case(const Case& c, const KnowledgeBase& kb, bool bundled,
-                const std::vector<std::string>& signal_ids, Findings& f) {
+void check_case(const Case& c, const KnowledgeBase& kb, bool bundled, const std::vector<std::string>& signal_ids,
+                Findings& f) {
   if (bundled && (c.id < kFirstCaseId || c.id > kLastCaseId))
     add(f, kError, "KB007", c.where,
         "case id " + std::to_string(c.id) + " is outside 1..200 (the questions of the seed)");
@@ -116,7 +119,8 @@ void check_case(const Case& c, const KnowledgeBase& kb, bool bundled,
       add(f, kWarning, "KB026", s.where, "'absent' should be negative: it is added when the signal is known absent");
   }
   if (c.symptoms.size() < 3)
-    add(f, kWarning, "KB023", c.where, "case has " + std::to_string(c.symptoms.size()) + " symptoms; at least 3 are expected");
+    add(f, kWarning, "KB023", c.where,
+        "case has " + std::to_string(c.symptoms.size()) + " symptoms; at least 3 are expected");
   for (const Cause& cause : c.causes) {
     for (const std::string& e : cause.evidence)
       if (!symptom_signals.count(e))
@@ -136,8 +140,7 @@ void check_case(const Case& c, const KnowledgeBase& kb, bool bundled,
     }
   }
   for (int r : c.related)
-    if (!kb.find_case(r))
-      add(f, kError, "KB011", c.where, "related case " + std::to_string(r) + " does not exist");
+    if (!kb.find_case(r)) add(f, kError, "KB011", c.where, "related case " + std::to_string(r) + " does not exist");
   if (!std::binary_search(kb.sampled_cases.begin(), kb.sampled_cases.end(), c.id))
     add(f, kError, "KB012", c.where,
         "case " + std::to_string(c.id) + " has no sample incident (data/incidents/NNN-slug/expected.yaml)");
@@ -152,8 +155,10 @@ template <typename T>
 void layer_over(std::vector<T>& base, std::vector<T>& overlay, auto key) {
   for (T& item : overlay) {
     auto it = std::find_if(base.begin(), base.end(), [&](const T& b) { return key(b) == key(item); });
-    if (it != base.end()) *it = std::move(item);
-    else base.push_back(std::move(item));
+    if (it != base.end())
+      *it = std::move(item);
+    else
+      base.push_back(std::move(item));
   }
 }
 
@@ -202,11 +207,9 @@ LoadedKnowledgeBase load_knowledge_base(const std::vector<SourceFile>& embedded,
   for (const Case& c : kb.cases)
     for (const Symptom& s : c.symptoms) used.insert(s.signal);
   for (const Signal& s : kb.signals)
-    if (!used.count(s.id))
-      add(f, kWarning, "KB027", s.where, "signal '" + s.id + "' is named by no case");
+    if (!used.count(s.id)) add(f, kWarning, "KB027", s.where, "signal '" + s.id + "' is named by no case");
   std::stable_sort(f.begin(), f.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.where.file, a.where.line, a.where.column) <
-           std::tie(b.where.file, b.where.line, b.where.column);
+    return std::tie(a.where.file, a.where.line, a.where.column) < std::tie(b.where.file, b.where.line, b.where.column);
   });
   return out;
 }

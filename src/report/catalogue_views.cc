@@ -24,10 +24,14 @@ std::string format_weight(double w) {
 std::string replace_markers(const std::string& s, const std::string& on, const std::string& off) {
   std::string out;
   for (char c : s) {
-    if (c == store::kHighlightOn) out += on;
-    else if (c == store::kHighlightOff) out += off;
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == store::kHighlightOn)
+      out += on;
+    else if (c == store::kHighlightOff)
+      out += off;
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -65,8 +69,8 @@ std::string case_list_text(const std::vector<store::CaseSummary>& cases, const S
   for (const auto& c : cases) {
     char id[8];
     std::snprintf(id, sizeof id, "%3d", c.id);
-    out << style.bold(id) << "  " << c.title << "\n     " << style.dim(c.slug + " · " + c.category + " · " + join(c.components, ", "))
-        << "\n";
+    out << style.bold(id) << "  " << c.title << "\n     "
+        << style.dim(c.slug + " · " + c.category + " · " + join(c.components, ", ")) << "\n";
   }
   out << cases.size() << (cases.size() == 1 ? " case\n" : " cases\n");
   return out.str();
@@ -84,8 +88,12 @@ std::string case_list_markdown(const std::vector<store::CaseSummary>& cases) {
 Json case_list_json(const std::vector<store::CaseSummary>& cases) {
   Json arr = Json::array();
   for (const auto& c : cases)
-    arr.push_back({{"case", c.id}, {"slug", c.slug}, {"title", c.title}, {"category", c.category},
-                   {"components", c.components}, {"tags", c.tags}});
+    arr.push_back({{"case", c.id},
+                   {"slug", c.slug},
+                   {"title", c.title},
+                   {"category", c.category},
+                   {"components", c.components},
+                   {"tags", c.tags}});
   return {{"cases", arr}};
 }
 
@@ -93,10 +101,10 @@ std::string case_page_text(const kb::Case& c, const CasePageContext& ctx, const 
   std::ostringstream out;
   out << s.bold("Case " + std::to_string(c.id)) << "  " << s.dim(c.slug) << "\n"
       << s.bold(c.title) << "\n"
-      << s.dim(c.category + " · " + join(c.components, ", ") +
-               (c.tags.empty() ? "" : " · " + join(c.tags, ", ")))
+      << s.dim(c.category + " · " + join(c.components, ", ") + (c.tags.empty() ? "" : " · " + join(c.tags, ", ")))
       << "\n\n"
-      << s.heading("Scenario") << "\n" << wrap_text(c.scenario, "  ") << "\n"
+      << s.heading("Scenario") << "\n"
+      << wrap_text(c.scenario, "  ") << "\n"
       << s.heading("Symptoms") << "  " << s.dim("(weight if seen / if known absent)") << "\n";
   for (const kb::Symptom& sym : c.symptoms) {
     std::string w = format_weight(sym.weight) + (sym.absent ? " / " + format_weight(*sym.absent) : "");
@@ -149,7 +157,8 @@ std::string case_page_markdown(const kb::Case& c, const CasePageContext& ctx) {
   std::ostringstream out;
   out << "# Case " << c.id << ": " << c.title << "\n\n"
       << "`" << c.slug << "` · " << c.category << " · " << join(c.components, ", ") << "\n\n"
-      << "## Scenario\n\n" << c.scenario << "\n\n## Symptoms\n\n"
+      << "## Scenario\n\n"
+      << c.scenario << "\n\n## Symptoms\n\n"
       << "| signal | weight | if absent | seen as |\n|---|---|---|---|\n";
   for (const kb::Symptom& sym : c.symptoms) {
     const kb::Signal* sig = signal_in(ctx, sym.signal);
@@ -200,17 +209,19 @@ std::string search_markdown(const std::vector<store::SearchHit>& hits) {
 Json search_json(const std::vector<store::SearchHit>& hits) {
   Json arr = Json::array();
   for (const auto& h : hits)
-    arr.push_back({{"case", h.id}, {"slug", h.slug}, {"title", h.title}, {"score", h.score},
+    arr.push_back({{"case", h.id},
+                   {"slug", h.slug},
+                   {"title", h.title},
+                   {"score", h.score},
                    {"snippet", plain_snippet(h.snippet)}});
   return {{"results", arr}};
 }
 
 std::string stats_text(const store::CatalogueStats& st, const Style& s) {
   std::ostringstream out;
-  out << s.bold(std::to_string(st.cases)) << " cases, " << st.signals << " signals, "
-      << st.log_patterns << " log patterns, " << st.metric_expressions << " metric expressions, "
-      << st.phrases << " phrases, " << st.simulations << " simulations, " << st.sample_incidents
-      << " cases with a sample incident\n";
+  out << s.bold(std::to_string(st.cases)) << " cases, " << st.signals << " signals, " << st.log_patterns
+      << " log patterns, " << st.metric_expressions << " metric expressions, " << st.phrases << " phrases, "
+      << st.simulations << " simulations, " << st.sample_incidents << " cases with a sample incident\n";
   for (const auto& [cat, n] : st.categories) out << "  " << n << "  " << cat << "\n";
   return out.str();
 }
@@ -218,9 +229,13 @@ std::string stats_text(const store::CatalogueStats& st, const Style& s) {
 Json stats_json(const store::CatalogueStats& st) {
   Json cats = Json::object();
   for (const auto& [cat, n] : st.categories) cats[cat] = n;
-  return {{"cases", st.cases}, {"signals", st.signals}, {"log_patterns", st.log_patterns},
-          {"metric_expressions", st.metric_expressions}, {"phrases", st.phrases},
-          {"simulations", st.simulations}, {"sample_incidents", st.sample_incidents},
+  return {{"cases", st.cases},
+          {"signals", st.signals},
+          {"log_patterns", st.log_patterns},
+          {"metric_expressions", st.metric_expressions},
+          {"phrases", st.phrases},
+          {"simulations", st.simulations},
+          {"sample_incidents", st.sample_incidents},
           {"categories", cats}};
 }
 

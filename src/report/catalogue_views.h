@@ -18,8 +18,8 @@ using Json = nlohmann::ordered_json;
 
 /// What a case page needs besides the case: its signals and the titles of related cases.
 struct CasePageContext {
-  std::vector<kb::Signal> signals;                  ///< the case's symptom signals
-  std::vector<std::pair<int, std::string>> related; ///< related case id -> title ("" if unknown)
+  std::vector<kb::Signal> signals;                   ///< the case's symptom signals
+  std::vector<std::pair<int, std::string>> related;  ///< related case id -> title ("" if unknown)
 };
 
 std::string case_list_text(const std::vector<store::CaseSummary>& cases, const Style& style);

@@ -36,8 +36,8 @@ std::string with_commas(std::uint64_t n) {
 }
 
 std::string input_line(const evidence::InputSummary& in) {
-  std::string s = std::to_string(in.files) + (in.files == 1 ? " file, " : " files, ") + with_commas(in.lines) +
-                  " lines";
+  std::string s =
+      std::to_string(in.files) + (in.files == 1 ? " file, " : " files, ") + with_commas(in.lines) + " lines";
   if (in.metrics) s += ", " + std::to_string(in.metrics) + " metric series";
   return s;
 }
@@ -57,7 +57,8 @@ Json verification_json(const DiagnosisView& v, int case_id) {
   if (it == v.verifications.end()) return nullptr;
   Json checks = Json::array();
   for (const sim::Check& c : it->second.checks)
-    checks.push_back({{"output", c.output}, {"phase", c.phase}, {"expect", c.expect}, {"value", c.value}, {"ok", c.ok}});
+    checks.push_back(
+        {{"output", c.output}, {"phase", c.phase}, {"expect", c.expect}, {"value", c.value}, {"ok", c.ok}});
   Json j{{"reproduced", it->second.reproduced}, {"fixed", it->second.fixed}, {"checks", checks}};
   if (!it->second.bound.empty()) j["bound"] = it->second.bound;
   return j;
@@ -92,10 +93,18 @@ Json hypothesis_json(const infer::Hypothesis& h, bool explain) {
   Json missing = Json::array();
   for (const infer::MissingEvidence& m : h.missing)
     missing.push_back({{"signal", m.signal}, {"question", m.question}, {"weight", m.weight}});
-  Json j{{"rank", h.rank}, {"case", h.c->id}, {"slug", h.c->slug}, {"title", h.c->title},
-         {"category", h.c->category}, {"confidence", h.confidence}, {"score", h.score},
-         {"cause", {{"id", cause.id}, {"summary", cause.summary}}}, {"evidence", evidence_json(h)},
-         {"missing", missing}, {"fixes", fixes}, {"verification", nullptr}};
+  Json j{{"rank", h.rank},
+         {"case", h.c->id},
+         {"slug", h.c->slug},
+         {"title", h.c->title},
+         {"category", h.c->category},
+         {"confidence", h.confidence},
+         {"score", h.score},
+         {"cause", {{"id", cause.id}, {"summary", cause.summary}}},
+         {"evidence", evidence_json(h)},
+         {"missing", missing},
+         {"fixes", fixes},
+         {"verification", nullptr}};
   if (explain) {
     Json trace = Json::array();
     for (const infer::Contribution& c : h.contributions)
@@ -132,7 +141,10 @@ Json diagnosis_json(const DiagnosisView& v) {
   }
   Json questions = Json::array();
   for (const infer::Question& q : v.diagnosis.questions)
-    questions.push_back({{"signal", q.signal}, {"question", q.question}, {"gain", q.gain}, {"check", q.check},
+    questions.push_back({{"signal", q.signal},
+                         {"question", q.question},
+                         {"gain", q.gain},
+                         {"check", q.check},
                          {"separates", q.separates}});
   const evidence::InputSummary& in = v.evidence.input;
   Json j{{"results", results},
@@ -146,9 +158,15 @@ Json diagnosis_json(const DiagnosisView& v) {
   if (v.explain) {
     Json fired = Json::array();
     for (const auto& [signal, o] : v.evidence.observations)
-      fired.push_back({{"signal", signal}, {"present", o.present}, {"via", evidence::via_name(o.via)},
-                       {"count", o.count}, {"source", o.source}, {"last_source", o.last_source},
-                       {"rule", o.rule}, {"rule_at", o.rule_at}, {"excerpt", o.excerpt}});
+      fired.push_back({{"signal", signal},
+                       {"present", o.present},
+                       {"via", evidence::via_name(o.via)},
+                       {"count", o.count},
+                       {"source", o.source},
+                       {"last_source", o.last_source},
+                       {"rule", o.rule},
+                       {"rule_at", o.rule_at},
+                       {"excerpt", o.excerpt}});
     j["observations"] = fired;
   }
   return j;
@@ -174,12 +192,14 @@ std::string diagnosis_text(const DiagnosisView& v, const Style& s) {
   }
   for (const infer::Hypothesis* h : reported) {
     const kb::Cause& cause = h->c->causes.at(h->cause);
-    out << "\n" << s.bold(std::to_string(h->rank) + ". " + h->c->title) << "  " << s.dim("case " + std::to_string(h->c->id)) << "\n"
-        << "   " << s.accent(bar(h->confidence)) << " " << percent(h->confidence) << s.dim("   score " + fixed(h->score) + " · " + h->c->category + " · " + h->c->slug) << "\n"
+    out << "\n"
+        << s.bold(std::to_string(h->rank) + ". " + h->c->title) << "  " << s.dim("case " + std::to_string(h->c->id))
+        << "\n"
+        << "   " << s.accent(bar(h->confidence)) << " " << percent(h->confidence)
+        << s.dim("   score " + fixed(h->score) + " · " + h->c->category + " · " + h->c->slug) << "\n"
         << "   " << s.heading("Cause") << "  " << cause.summary << "\n"
-        << wrap_text(cause.explanation, "     ")
-        << "   " << s.heading("Evidence") << "\n" << evidence_text(*h, s)
-        << "   " << s.heading("Fix") << "\n";
+        << wrap_text(cause.explanation, "     ") << "   " << s.heading("Evidence") << "\n"
+        << evidence_text(*h, s) << "   " << s.heading("Fix") << "\n";
     for (const kb::Fix& f : cause.fixes) {
       out << "     " << s.good("•") << " " << f.summary << "\n";
       for (const std::string& c : f.commands) out << "       " << s.code("$ " + c) << "\n";
@@ -201,14 +221,17 @@ std::string diagnosis_text(const DiagnosisView& v, const Style& s) {
   if (v.explain) {
     out << "\n" << s.heading("Rules that fired") << "\n";
     for (const auto& [signal, o] : v.evidence.observations) {
-      out << "  " << (o.present ? s.good("seen  ") : s.bad("absent")) << " " << s.bold(signal) << s.dim(" via " + std::string(evidence::via_name(o.via)))
-          << "  " << o.source << (o.count > 1 ? s.dim(" (" + std::to_string(o.count) + " lines, last " + o.last_source + ")") : "") << "\n"
-          << "         " << s.dim("rule: ") << s.code(o.rule) << (o.rule_at.empty() ? "" : s.dim("  (" + o.rule_at + ")")) << "\n";
+      out << "  " << (o.present ? s.good("seen  ") : s.bad("absent")) << " " << s.bold(signal)
+          << s.dim(" via " + std::string(evidence::via_name(o.via))) << "  " << o.source
+          << (o.count > 1 ? s.dim(" (" + std::to_string(o.count) + " lines, last " + o.last_source + ")") : "") << "\n"
+          << "         " << s.dim("rule: ") << s.code(o.rule)
+          << (o.rule_at.empty() ? "" : s.dim("  (" + o.rule_at + ")")) << "\n";
     }
     for (const infer::Hypothesis* h : reported) {
       out << "  " << s.bold("case " + std::to_string(h->c->id)) << " = " << fixed(h->score, 2) << ":\n";
       for (const infer::Contribution& c : h->contributions)
-        out << "     " << signed_weight(c.weight) << "  " << c.what << s.dim(c.rule_at.empty() ? "" : "  (" + c.rule_at + ")") << "\n";
+        out << "     " << signed_weight(c.weight) << "  " << c.what
+            << s.dim(c.rule_at.empty() ? "" : "  (" + c.rule_at + ")") << "\n";
     }
   }
   return out.str();
@@ -221,8 +244,10 @@ std::string diagnosis_markdown(const DiagnosisView& v) {
   if (reported.empty()) out << "No case scores above the reporting threshold.\n";
   for (const infer::Hypothesis* h : reported) {
     const kb::Cause& cause = h->c->causes.at(h->cause);
-    out << "### " << h->rank << ". " << h->c->title << " (case " << h->c->id << ", " << percent(h->confidence) << ")\n\n"
-        << "**Cause:** " << cause.summary << "\n\n" << cause.explanation << "\n\n**Evidence**\n\n";
+    out << "### " << h->rank << ". " << h->c->title << " (case " << h->c->id << ", " << percent(h->confidence)
+        << ")\n\n"
+        << "**Cause:** " << cause.summary << "\n\n"
+        << cause.explanation << "\n\n**Evidence**\n\n";
     for (const infer::Contribution& c : h->contributions) {
       out << "- `" << signed_weight(c.weight) << "` " << (c.signal.empty() ? c.what : "`" + c.signal + "`");
       if (!c.source.empty() && !c.signal.empty()) out << " at `" << c.source << "`";
@@ -246,16 +271,27 @@ std::string diagnosis_markdown(const DiagnosisView& v) {
 Json why_not_json(const infer::Hypothesis& h, const infer::Diagnosis& d) {
   Json seen = Json::array(), absent = Json::array(), unknown = Json::array();
   for (const infer::Contribution& c : h.contributions)
-    (c.weight >= 0 ? seen : absent).push_back({{"what", c.what}, {"signal", c.signal}, {"weight", c.weight}, {"source", c.source}, {"rule_at", c.rule_at}});
+    (c.weight >= 0 ? seen : absent)
+        .push_back({{"what", c.what},
+                    {"signal", c.signal},
+                    {"weight", c.weight},
+                    {"source", c.source},
+                    {"rule_at", c.rule_at}});
   for (const infer::MissingEvidence& m : h.missing)
     unknown.push_back({{"signal", m.signal}, {"question", m.question}, {"would_add", m.weight}});
   int rank = 0;
   for (const infer::Hypothesis& x : d.hypotheses)
     if (x.c == h.c) rank = x.rank;
-  return {{"case", h.c->id}, {"slug", h.c->slug}, {"score", h.score}, {"threshold", d.threshold},
-          {"rank", rank ? Json(rank) : Json(nullptr)}, {"leader", d.hypotheses.empty() ? Json(nullptr) : Json(d.hypotheses[0].c->id)},
+  return {{"case", h.c->id},
+          {"slug", h.c->slug},
+          {"score", h.score},
+          {"threshold", d.threshold},
+          {"rank", rank ? Json(rank) : Json(nullptr)},
+          {"leader", d.hypotheses.empty() ? Json(nullptr) : Json(d.hypotheses[0].c->id)},
           {"leader_score", d.hypotheses.empty() ? 0.0 : d.hypotheses[0].score},
-          {"seen", seen}, {"against", absent}, {"unknown", unknown}};
+          {"seen", seen},
+          {"against", absent},
+          {"unknown", unknown}};
 }
 
 std::string why_not_text(const infer::Hypothesis& h, const infer::Diagnosis& d, const Style& s) {
@@ -265,14 +301,18 @@ std::string why_not_text(const infer::Hypothesis& h, const infer::Diagnosis& d, 
     if (x.c == h.c) rank = x.rank;
   out << s.heading("Why not case " + std::to_string(h.c->id)) << "  " << h.c->title << "\n"
       << "  score " << fixed(h.score, 2) << " against a reporting threshold of " << fixed(d.threshold, 2);
-  if (rank) out << "; ranked " << rank << " of " << d.hypotheses.size();
-  else out << "; no evidence for it at all";
+  if (rank)
+    out << "; ranked " << rank << " of " << d.hypotheses.size();
+  else
+    out << "; no evidence for it at all";
   if (!d.hypotheses.empty() && d.hypotheses[0].c != h.c)
     out << "; the leader, case " << d.hypotheses[0].c->id << ", scores " << fixed(d.hypotheses[0].score, 2);
   out << "\n";
   out << "  " << s.bold("Seen or for it") << "\n";
   for (const infer::Contribution& c : h.contributions)
-    if (c.weight >= 0) out << "    " << signed_weight(c.weight) << "  " << c.what << (c.source.empty() ? "" : s.dim("  " + c.source)) << "\n";
+    if (c.weight >= 0)
+      out << "    " << signed_weight(c.weight) << "  " << c.what << (c.source.empty() ? "" : s.dim("  " + c.source))
+          << "\n";
   out << "  " << s.bold("Known absent or against it") << "\n";
   for (const infer::Contribution& c : h.contributions)
     if (c.weight < 0) out << "    " << signed_weight(c.weight) << "  " << c.what << "\n";
@@ -282,17 +322,19 @@ std::string why_not_text(const infer::Hypothesis& h, const infer::Diagnosis& d, 
   return out.str();
 }
 
-std::string scan_stats_text(const evidence::Evidence& ev, std::size_t literal_free, std::size_t patterns, std::size_t atoms,
-                            std::size_t triggers) {
+std::string scan_stats_text(const evidence::Evidence& ev, std::size_t literal_free, std::size_t patterns,
+                            std::size_t atoms, std::size_t triggers) {
   const evidence::ScanStats& st = ev.scan;
   double secs = ev.times.scan_ms / 1000.0;
   double mb = static_cast<double>(st.bytes) / 1e6;
   std::ostringstream out;
-  out << "scan: " << fixed(mb, 1) << " MB, " << with_commas(st.lines) << " lines in " << fixed(ev.times.scan_ms, 1) << " ms"
-      << " = " << fixed(secs > 0 ? mb / secs : 0, 0) << " MB/s, " << fixed(secs > 0 ? st.lines / secs / 1e6 : 0, 2) << " M lines/s\n"
+  out << "scan: " << fixed(mb, 1) << " MB, " << with_commas(st.lines) << " lines in " << fixed(ev.times.scan_ms, 1)
+      << " ms"
+      << " = " << fixed(secs > 0 ? mb / secs : 0, 0) << " MB/s, " << fixed(secs > 0 ? st.lines / secs / 1e6 : 0, 2)
+      << " M lines/s\n"
       << "      candidate lines " << with_commas(st.candidate_lines) << " ("
-      << fixed(st.lines ? 100.0 * st.candidate_lines / st.lines : 0, 3) << "%), matched " << with_commas(st.matched_lines)
-      << ", cut " << st.truncated_lines << "\n"
+      << fixed(st.lines ? 100.0 * st.candidate_lines / st.lines : 0, 3) << "%), matched "
+      << with_commas(st.matched_lines) << ", cut " << st.truncated_lines << "\n"
       << "      " << patterns << " patterns, " << atoms << " atoms (" << triggers << " searched), " << literal_free
       << " literal-free patterns\n"
       << "phases: read " << fixed(ev.times.read_ms, 1) << " ms, scan " << fixed(ev.times.scan_ms, 1) << " ms, metrics "

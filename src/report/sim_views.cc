@@ -49,13 +49,18 @@ Json verify_json(const std::vector<sim::Verification>& results, double elapsed_m
   for (const sim::Verification& v : results) {
     Json checks = Json::array();
     for (const sim::Check& c : v.checks)
-      checks.push_back({{"output", c.output}, {"phase", c.phase}, {"expect", c.expect}, {"value", c.value}, {"ok", c.ok}});
-    Json j{{"case", v.case_id}, {"model", v.model}, {"reproduced", v.reproduced}, {"fixed", v.fixed}, {"checks", checks}};
+      checks.push_back(
+          {{"output", c.output}, {"phase", c.phase}, {"expect", c.expect}, {"value", c.value}, {"ok", c.ok}});
+    Json j{
+        {"case", v.case_id}, {"model", v.model}, {"reproduced", v.reproduced}, {"fixed", v.fixed}, {"checks", checks}};
     if (!v.bound.empty()) j["bound"] = v.bound;
     arr.push_back(std::move(j));
     passed += v.reproduced && v.fixed;
   }
-  return {{"results", arr}, {"passed", passed}, {"failed", static_cast<int>(results.size()) - passed}, {"elapsed_ms", elapsed_ms}};
+  return {{"results", arr},
+          {"passed", passed},
+          {"failed", static_cast<int>(results.size()) - passed},
+          {"elapsed_ms", elapsed_ms}};
 }
 
 std::string verify_text(const std::vector<sim::Verification>& results, double elapsed_ms, const Style& s) {
@@ -66,8 +71,8 @@ std::string verify_text(const std::vector<sim::Verification>& results, double el
     passed += ok;
     out << (ok ? s.good("PASS") : s.bad("FAIL")) << "  case " << v.case_id << "  " << s.dim(v.model) << "\n";
     for (const sim::Check& c : v.checks)
-      out << "      " << (c.ok ? s.good("✓") : s.bad("✗")) << " " << pad(c.phase, 6) << pad(c.output, 26) << pad(number(c.value), 12)
-          << s.dim("expect " + c.expect) << "\n";
+      out << "      " << (c.ok ? s.good("✓") : s.bad("✗")) << " " << pad(c.phase, 6) << pad(c.output, 26)
+          << pad(number(c.value), 12) << s.dim("expect " + c.expect) << "\n";
     if (!v.cause.series.empty())
       out << "      " << s.dim("cause ") << s.accent(sparkline(v.cause.series)) << "\n      " << s.dim("fix   ")
           << s.good(sparkline(v.fix.series)) << "\n";
@@ -99,9 +104,11 @@ Json models_json(const std::vector<const sim::Model*>& models) {
   Json arr = Json::array();
   for (const sim::Model* m : models) {
     Json params = Json::array(), outputs = Json::array();
-    for (const auto& p : m->info().params) params.push_back({{"name", p.name}, {"default", param_json(p.default_value)}, {"doc", p.doc}});
+    for (const auto& p : m->info().params)
+      params.push_back({{"name", p.name}, {"default", param_json(p.default_value)}, {"doc", p.doc}});
     for (const auto& o : m->info().outputs) outputs.push_back({{"name", o.name}, {"doc", o.doc}});
-    arr.push_back({{"model", m->info().name}, {"summary", m->info().summary}, {"params", params}, {"outputs", outputs}});
+    arr.push_back(
+        {{"model", m->info().name}, {"summary", m->info().summary}, {"params", params}, {"outputs", outputs}});
   }
   return {{"models", arr}};
 }
@@ -111,7 +118,8 @@ std::string models_text(const std::vector<const sim::Model*>& models, const Styl
   for (const sim::Model* m : models) {
     out << s.bold(m->info().name) << "  " << m->info().summary << "\n" << s.dim("  parameters") << "\n";
     for (const auto& p : m->info().params)
-      out << "    " << pad(p.name, 30) << pad(p.default_value.is_null() ? "(required)" : p.default_value.dump(), 18) << s.dim(p.doc) << "\n";
+      out << "    " << pad(p.name, 30) << pad(p.default_value.is_null() ? "(required)" : p.default_value.dump(), 18)
+          << s.dim(p.doc) << "\n";
     out << s.dim("  outputs") << "\n";
     for (const auto& o : m->info().outputs) out << "    " << pad(o.name, 30) << s.dim(o.doc) << "\n";
     out << "\n";

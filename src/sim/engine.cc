@@ -4,9 +4,7 @@
 
 namespace faultline::sim {
 
-void Engine::at(double t, std::function<void()> fn) {
-  queue_.push({std::max(t, now_), seq_++, std::move(fn)});
-}
+void Engine::at(double t, std::function<void()> fn) { queue_.push({std::max(t, now_), seq_++, std::move(fn)}); }
 
 std::uint64_t Engine::run_until(double end) {
   std::uint64_t ran = 0;

@@ -37,14 +37,17 @@ Params::Params(const ModelInfo& info, const nlohmann::ordered_json& values) : in
   if (!values.is_object()) throw Error({}, "SIM003", "parameters of model '" + info.name + "' must be a mapping");
   std::vector<std::string> known = param_names(info);
   for (auto it = values.begin(); it != values.end(); ++it) {
-    auto spec = std::find_if(info.params.begin(), info.params.end(), [&](const ParamSpec& p) { return p.name == it.key(); });
+    auto spec =
+        std::find_if(info.params.begin(), info.params.end(), [&](const ParamSpec& p) { return p.name == it.key(); });
     if (spec == info.params.end())
-      throw Error({}, "SIM002", "model '" + info.name + "' has no parameter '" + it.key() + "'" +
-                                    did_you_mean(it.key(), known) + "; its parameters: " + list(known));
+      throw Error({}, "SIM002",
+                  "model '" + info.name + "' has no parameter '" + it.key() + "'" + did_you_mean(it.key(), known) +
+                      "; its parameters: " + list(known));
     bool want_number = spec->default_value.is_number() || spec->default_value.is_null();
     if (want_number != it.value().is_number())
-      throw Error({}, "SIM003", "parameter '" + it.key() + "' of model '" + info.name + "' must be " +
-                                    (want_number ? "a number" : "text"));
+      throw Error(
+          {}, "SIM003",
+          "parameter '" + it.key() + "' of model '" + info.name + "' must be " + (want_number ? "a number" : "text"));
     values_[it.key()] = it.value();
   }
   for (const ParamSpec& p : info.params)

@@ -26,7 +26,8 @@ void run_checks(const std::map<std::string, std::string>& expect, const RunResul
   all_ok = true;
   for (const auto& [output, text] : expect) {
     auto it = run.outputs.find(output);
-    if (it == run.outputs.end()) throw Error({}, "SIM005", "model '" + v.model + "' produces no output '" + output + "'");
+    if (it == run.outputs.end())
+      throw Error({}, "SIM005", "model '" + v.model + "' produces no output '" + output + "'");
     Check c{output, phase, trim(text), it->second, parse_expectation(text).holds(it->second)};
     all_ok = all_ok && c.ok;
     v.checks.push_back(std::move(c));
@@ -45,12 +46,18 @@ bool Expectation::holds(double x) const {
   constexpr double kEps = 1e-9;
   double tol = kEps * std::max(1.0, std::abs(value));
   switch (op) {
-    case Op::Eq: return std::abs(x - value) <= tol;
-    case Op::Ne: return std::abs(x - value) > tol;
-    case Op::Lt: return x < value;
-    case Op::Le: return x <= value + tol;
-    case Op::Gt: return x > value;
-    case Op::Ge: return x >= value - tol;
+    case Op::Eq:
+      return std::abs(x - value) <= tol;
+    case Op::Ne:
+      return std::abs(x - value) > tol;
+    case Op::Lt:
+      return x < value;
+    case Op::Le:
+      return x <= value + tol;
+    case Op::Gt:
+      return x > value;
+    case Op::Ge:
+      return x >= value - tol;
   }
   return false;
 }

@@ -43,8 +43,7 @@ struct Verification {
 /// Runs a case's simulation. bindings: numeric signal id -> observed value, applied to the
 /// parameters the case's `bind` names. Throws Error if the case has no simulation or its spec
 /// is bad (unknown model, parameter, output).
-Verification verify_case(const kb::Case& c, std::uint64_t seed = 1,
-                         const std::map<std::string, double>& bindings = {});
+Verification verify_case(const kb::Case& c, std::uint64_t seed = 1, const std::map<std::string, double>& bindings = {});
 
 /// Lint: unknown model, unknown parameter or wrong type, expectation on an output the model
 /// does not produce, expectation that does not parse, bind naming an unknown parameter.

@@ -122,7 +122,8 @@ void insert_case(SQLite::Database& db, const kb::Case& c, const kb::KnowledgeBas
     qs.exec();
   }
   CaseText t = case_text(c, base);
-  SQLite::Statement qt(db, "INSERT INTO case_text(rowid,title,tags,scenario,symptoms,explanation,fixes) VALUES(?,?,?,?,?,?,?)");
+  SQLite::Statement qt(
+      db, "INSERT INTO case_text(rowid,title,tags,scenario,symptoms,explanation,fixes) VALUES(?,?,?,?,?,?,?)");
   qt.bind(1, c.id);
   qt.bind(2, c.title);
   qt.bind(3, t.tags);
@@ -195,8 +196,7 @@ bool usable(SQLite::Database& db, std::uint64_t content_hash) {
     SQLite::Statement q(db, "SELECT key, value FROM meta");
     std::map<std::string, std::string> meta;
     while (q.executeStep()) meta[q.getColumn(0).getString()] = q.getColumn(1).getString();
-    if (meta["schema_version"] != kSchemaVersion || meta["content_hash"] != hex(content_hash))
-      return false;
+    if (meta["schema_version"] != kSchemaVersion || meta["content_hash"] != hex(content_hash)) return false;
     int cases = db.execAndGet("SELECT count(*) FROM cases").getInt();
     return std::to_string(cases) == meta["cases"];
   } catch (const SQLite::Exception&) {
@@ -290,8 +290,7 @@ std::vector<CaseSummary> Catalogue::list_cases() const {
   SQLite::Statement q(*db_, "SELECT id, slug, title, category, components, tags FROM cases ORDER BY id");
   while (q.executeStep()) {
     out.push_back({q.getColumn(0).getInt(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                   q.getColumn(3).getString(),
-                   Json::parse(q.getColumn(4).getString()).get<std::vector<std::string>>(),
+                   q.getColumn(3).getString(), Json::parse(q.getColumn(4).getString()).get<std::vector<std::string>>(),
                    Json::parse(q.getColumn(5).getString()).get<std::vector<std::string>>()});
   }
   return out;

@@ -31,15 +31,15 @@ struct CaseSummary {
 struct SearchHit {
   int id = 0;
   std::string slug, title;
-  double score = 0;      ///< -bm25: higher is better
-  std::string snippet;   ///< matched terms wrapped in kHighlightOn / kHighlightOff
+  double score = 0;     ///< -bm25: higher is better
+  std::string snippet;  ///< matched terms wrapped in kHighlightOn / kHighlightOff
 };
 inline constexpr char kHighlightOn = '\x02';
 inline constexpr char kHighlightOff = '\x03';
 
 struct CatalogueStats {
-  int cases = 0, signals = 0, log_patterns = 0, metric_expressions = 0, phrases = 0,
-      simulations = 0, sample_incidents = 0;
+  int cases = 0, signals = 0, log_patterns = 0, metric_expressions = 0, phrases = 0, simulations = 0,
+      sample_incidents = 0;
   std::vector<std::pair<std::string, int>> categories;  ///< category -> cases, by name
 };
 
@@ -48,8 +48,7 @@ class Catalogue {
   /// Opens the cached catalogue for the embedded knowledge base plus overlay (may be empty),
   /// building it under cache_dir first if it is missing, stale or corrupt. If cache_dir cannot
   /// be written, builds in memory instead. Throws Error if the knowledge base has errors.
-  static Catalogue open_cached(const std::string& cache_dir,
-                               const std::vector<kb::SourceFile>& overlay);
+  static Catalogue open_cached(const std::string& cache_dir, const std::vector<kb::SourceFile>& overlay);
 
   /// Compiles kb into a new catalogue file at path (atomically: temp file, then rename).
   static void build(const kb::KnowledgeBase& kb, std::uint64_t content_hash, const std::string& path);

@@ -90,9 +90,10 @@ History History::open(const std::string& path) {
 long long History::record(const IncidentRecord& r) {
   try {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement q(*db_,
-                        "INSERT INTO incidents(at, command, input_digest, input_bytes, facts, results, answers, top_case) "
-                        "VALUES(?,?,?,?,?,?,?,?)");
+    SQLite::Statement q(
+        *db_,
+        "INSERT INTO incidents(at, command, input_digest, input_bytes, facts, results, answers, top_case) "
+        "VALUES(?,?,?,?,?,?,?,?)");
     q.bind(1, r.at.empty() ? utc_now() : r.at);
     q.bind(2, r.command);
     q.bind(3, r.input_digest);
@@ -150,7 +151,9 @@ void History::confirm(long long id, int case_id) {
 std::map<int, double> History::learned_priors(double cap) const {
   try {
     std::map<int, double> out;
-    SQLite::Statement q(*db_, "SELECT confirmed_case, count(*) FROM incidents WHERE confirmed_case IS NOT NULL GROUP BY confirmed_case");
+    SQLite::Statement q(
+        *db_,
+        "SELECT confirmed_case, count(*) FROM incidents WHERE confirmed_case IS NOT NULL GROUP BY confirmed_case");
     while (q.executeStep()) out[q.getColumn(0).getInt()] = learned_prior(q.getColumn(1).getInt(), cap);
     return out;
   } catch (const SQLite::Exception& e) {

@@ -21,9 +21,9 @@ namespace faultline::store {
 
 struct IncidentRecord {
   long long id = 0;
-  std::string at;                ///< UTC, ISO 8601
-  std::string command;           ///< "diagnose" or "triage"
-  std::string input_digest;      ///< FNV-1a of what was read, hex
+  std::string at;            ///< UTC, ISO 8601
+  std::string command;       ///< "diagnose" or "triage"
+  std::string input_digest;  ///< FNV-1a of what was read, hex
   long long input_bytes = 0;
   nlohmann::ordered_json facts = nlohmann::ordered_json::object();
   nlohmann::ordered_json results = nlohmann::ordered_json::array();  ///< [{case, score, confidence}]

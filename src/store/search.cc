@@ -16,13 +16,13 @@ namespace {
 // Words that carry no meaning for ranking; BM25's IDF would mostly discount them anyway, but
 // dropping them keeps an OR query from matching every case on "the".
 const std::set<std::string_view> kStopWords = {
-    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
-    "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "doing", "even",
-    "for", "from", "get", "gets", "got", "had", "has", "have", "how", "i", "if", "in", "into",
-    "is", "it", "its", "just", "me", "my", "of", "on", "or", "our", "so", "some", "still", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to",
-    "too", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
-    "why", "will", "with", "would", "you", "your", "no", "not", "out", "up", "now", "again"};
+    "a",     "about",  "after", "all",  "also", "am",    "an",    "and",   "any",   "are",   "as",    "at",    "be",
+    "been",  "before", "being", "but",  "by",   "can",   "could", "did",   "do",    "does",  "doing", "even",  "for",
+    "from",  "get",    "gets",  "got",  "had",  "has",   "have",  "how",   "i",     "if",    "in",    "into",  "is",
+    "it",    "its",    "just",  "me",   "my",   "of",    "on",    "or",    "our",   "so",    "some",  "still", "than",
+    "that",  "the",    "their", "them", "then", "there", "these", "they",  "this",  "those", "to",    "too",   "us",
+    "very",  "was",    "we",    "were", "what", "when",  "where", "which", "while", "who",   "why",   "will",  "with",
+    "would", "you",    "your",  "no",   "not",  "out",   "up",    "now",   "again"};
 
 // Bytes >= 0x80 belong to words so that non-ASCII text stays searchable (unicode61 folds it).
 bool word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80 || c == '_'; }

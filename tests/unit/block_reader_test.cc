@@ -128,7 +128,8 @@ TEST_CASE("every block ends at a line end and together they are the input") {
 
 TEST_CASE("first_line numbers each block's first line across blocks") {
   std::string text;
-  for (int i = 1; i <= 30; ++i) text += "L" + std::to_string(i) + " " + line_of('x', static_cast<std::size_t>(i % 13)) + "\n";
+  for (int i = 1; i <= 30; ++i)
+    text += "L" + std::to_string(i) + " " + line_of('x', static_cast<std::size_t>(i % 13)) + "\n";
   ReadAll r = read_file_in_blocks(text, 64, 64);
   REQUIRE(r.blocks.size() > 3);
   std::uint64_t expected = 1;
@@ -269,13 +270,21 @@ TEST_CASE("randomized: blocks give back the input's lines, giant ones cut, with 
     for (std::size_t i = 0; i < n_lines; ++i) {
       std::size_t len;
       switch (std::uniform_int_distribution<int>(0, 9)(rng)) {
-        case 0: len = 0; break;
-        case 1: len = std::uniform_int_distribution<std::size_t>(block, 3 * block)(rng); break;
-        case 2: len = block - 1 - std::uniform_int_distribution<std::size_t>(0, 2)(rng); break;
-        default: len = std::uniform_int_distribution<std::size_t>(1, 40)(rng);
+        case 0:
+          len = 0;
+          break;
+        case 1:
+          len = std::uniform_int_distribution<std::size_t>(block, 3 * block)(rng);
+          break;
+        case 2:
+          len = block - 1 - std::uniform_int_distribution<std::size_t>(0, 2)(rng);
+          break;
+        default:
+          len = std::uniform_int_distribution<std::size_t>(1, 40)(rng);
       }
       std::string line;
-      for (std::size_t k = 0; k < len; ++k) line += static_cast<char>('a' + std::uniform_int_distribution<int>(0, 25)(rng));
+      for (std::size_t k = 0; k < len; ++k)
+        line += static_cast<char>('a' + std::uniform_int_distribution<int>(0, 25)(rng));
       bool last = i + 1 == n_lines;
       bool terminated = !last || std::uniform_int_distribution<int>(0, 1)(rng) == 1;
       if (last && !terminated && line.empty()) terminated = true;  // "" unterminated is no line
@@ -318,7 +327,10 @@ TEST_CASE("looks_binary: text is not binary, NULs and control bytes are") {
   CHECK_FALSE(looks_binary("2026-11-28T10:02:11Z INFO started\n\tat Foo.bar()\r\n"));
   CHECK_FALSE(looks_binary("\x1b[31mERROR\x1b[0m colored output\n"));
   CHECK_FALSE(looks_binary("caf\xc3\xa9 na\xc3\xafve UTF-8 text\n"));
-  CHECK(looks_binary(std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16)));
+  CHECK(
+      looks_binary(std::string("\x7f"
+                               "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+                               16)));
   CHECK(looks_binary(std::string(10, '\0')));
   // NULs past 1% of the bytes: one NUL in 99 bytes is binary, one in 100 is not.
   std::string over(98, 'a');

@@ -78,8 +78,9 @@ TEST_CASE("open_cached builds once, then hits the cache") {
 TEST_CASE("a changed overlay is a different catalogue, and the stale one is removed") {
   TempDir dir;
   Catalogue plain = Catalogue::open_cached(dir.str(), {});
-  auto overlay = std::vector<kb::SourceFile>{{"team/signals/extra.yaml",
-      "references: [x]\nsignals:\n  - id: team.extra_signal\n    description: d\n    phrases: [extra thing]\n"}};
+  auto overlay = std::vector<kb::SourceFile>{
+      {"team/signals/extra.yaml",
+       "references: [x]\nsignals:\n  - id: team.extra_signal\n    description: d\n    phrases: [extra thing]\n"}};
   Catalogue layered = Catalogue::open_cached(dir.str(), overlay);
   CHECK(layered.built());
   CHECK(layered.path() != plain.path());

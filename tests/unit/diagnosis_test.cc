@@ -21,14 +21,20 @@ signals:
 )";
   auto make = [](int id, const std::string& slug, const std::string& own, const std::string& comp) {
     return "id: " + std::to_string(id) + "\nslug: " + slug + "\ntitle: T" + std::to_string(id) +
-           "\ncategory: c\ncomponents: [" + comp + "]\nscenario: s\nsymptoms:\n"
+           "\ncategory: c\ncomponents: [" + comp +
+           "]\nscenario: s\nsymptoms:\n"
            "  - {signal: q.shared, weight: 1.0}\n"
-           "  - {signal: " + own + ", weight: 3.0, absent: -2.0}\n"
+           "  - {signal: " +
+           own +
+           ", weight: 3.0, absent: -2.0}\n"
            "  - {signal: q.cause_two, weight: 0.5}\n"
            "causes:\n"
-           "  - {id: one, summary: s, explanation: e, evidence: [" + own + "], fixes: [{summary: f}, {summary: g}]}\n"
+           "  - {id: one, summary: s, explanation: e, evidence: [" +
+           own +
+           "], fixes: [{summary: f}, {summary: g}]}\n"
            "  - {id: two, summary: s, explanation: e, evidence: [q.cause_two], fixes: [{summary: f}, {summary: g}]}\n"
-           "simulation: {model: worker_pool, params: {workers: 1}, expect: {p99_latency_ms: '> 1'}, fix: {params: {workers: 2}, expect: {p99_latency_ms: '< 1'}}}\n"
+           "simulation: {model: worker_pool, params: {workers: 1}, expect: {p99_latency_ms: '> 1'}, fix: {params: "
+           "{workers: 2}, expect: {p99_latency_ms: '< 1'}}}\n"
            "references: [x]\n";
   };
   return {{"kb/signals/q.yaml", signals},

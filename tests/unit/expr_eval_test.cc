@@ -108,8 +108,9 @@ TEST_CASE("the logic atoms are true, false and unknown") {
   CHECK(truth(U, m) == "unknown");
 }
 
-TEST_CASE("and is true only when both sides are true, "
-          "and false when either side is false even if the other is unknown") {
+TEST_CASE(
+    "and is true only when both sides are true, "
+    "and false when either side is false even if the other is unknown") {
   MetricStore m = logic_store();
   CHECK(truth(T " and " T, m) == "true");
   CHECK(truth(T " and " F, m) == "false");
@@ -122,8 +123,9 @@ TEST_CASE("and is true only when both sides are true, "
   CHECK(truth(U " and " U, m) == "unknown");
 }
 
-TEST_CASE("or is false only when both sides are false, "
-          "and true when either side is true even if the other is unknown") {
+TEST_CASE(
+    "or is false only when both sides are false, "
+    "and true when either side is true even if the other is unknown") {
   MetricStore m = logic_store();
   CHECK(truth(T " or " T, m) == "true");
   CHECK(truth(T " or " F, m) == "true");
@@ -263,8 +265,8 @@ TEST_CASE("delta is the last value minus the first") {
 
 TEST_CASE("rate is the counter's increase per second and a counter reset counts only increases") {
   MetricStore m;
-  put_series(m, "steady", {}, {0, 10, 20, 30});             // 30 over 30 s
-  put_series(m, "reset", {}, {0, 100, 200, 50, 150}, 10);   // +100 +100, reset to 50 (+50), +100: 350 over 40 s
+  put_series(m, "steady", {}, {0, 10, 20, 30});            // 30 over 30 s
+  put_series(m, "reset", {}, {0, 100, 200, 50, 150}, 10);  // +100 +100, reset to 50 (+50), +100: 350 over 40 s
   CHECK(truth("rate(steady) == 1", m) == "true");
   CHECK(truth("rate(reset) == 8.75", m) == "true");
   CHECK(truth("rate(reset) > 0", m) == "true");
@@ -392,9 +394,9 @@ TEST_CASE("division by zero never makes a result true") {
   put(m, "zero", {}, 0);
   put(m, "b", {{"pod", "p1"}}, 0);
   put(m, "b", {{"pod", "p2"}}, 40);
-  for (const char* e : {"a / zero > 0", "a / zero < 0", "a / zero == 0", "a / zero != 0", "a / 0 > 1", "1 / 0 > 0",
-                        "1 / 0 < 0", "0 / 0 == 0", "0 / 0 != 0", "not (a / zero > 0)", "sum(a / zero) >= 0",
-                        "zero / zero >= 0"}) {
+  for (const char* e :
+       {"a / zero > 0", "a / zero < 0", "a / zero == 0", "a / zero != 0", "a / 0 > 1", "1 / 0 > 0", "1 / 0 < 0",
+        "0 / 0 == 0", "0 / 0 != 0", "not (a / zero > 0)", "sum(a / zero) >= 0", "zero / zero >= 0"}) {
     CAPTURE(e);
     CHECK(truth(e, m) != "true");
   }

@@ -224,7 +224,8 @@ TEST_CASE("kind by name also applies to a file given on its own") {
   write_file(dir / "notes.md", "The broker disk is full since Tuesday.\n");
   write_file(dir / "scrape.prom", "queue_ready 4000\n");
   write_file(dir / "depth.csv", rising_csv("time,queue_depth"));
-  Evidence ev = gather_paths({(dir / "notes.md").string(), (dir / "scrape.prom").string(), (dir / "depth.csv").string()});
+  Evidence ev =
+      gather_paths({(dir / "notes.md").string(), (dir / "scrape.prom").string(), (dir / "depth.csv").string()});
   REQUIRE(ev.prose.size() == 1);
   CHECK(ev.prose[0].source == "notes.md");
   CHECK(observed(ev, "broker.disk_full").via == Via::Phrase);
@@ -236,22 +237,22 @@ TEST_CASE("kind by name also applies to a file given on its own") {
 // ---- pastes ----
 
 const char* kPaste =
-    "2026-11-28T10:00:01Z WARN consumer c-7 idle for 30s\n"    // 1
-    "# HELP queue_ready Messages ready.\n"                      // 2
-    "# TYPE queue_ready gauge\n"                                // 3
-    "queue_ready{queue=\"orders\"} 1500\n"                      // 4
-    "\n"                                                        // 5
-    "timestamp,queue_depth\n"                                   // 6
-    "1795860000,100\n"                                          // 7
+    "2026-11-28T10:00:01Z WARN consumer c-7 idle for 30s\n"  // 1
+    "# HELP queue_ready Messages ready.\n"                   // 2
+    "# TYPE queue_ready gauge\n"                             // 3
+    "queue_ready{queue=\"orders\"} 1500\n"                   // 4
+    "\n"                                                     // 5
+    "timestamp,queue_depth\n"                                // 6
+    "1795860000,100\n"                                       // 7
     "1795860060,190\n"
     "1795860120,310\n"
     "1795860180,395\n"
     "1795860240,505\n"
     "1795860300,610\n"
     "1795860360,690\n"
-    "1795860420,805\n"                                          // 14
-    "\n"                                                        // 15
-    "The dashboard says the acks are slow for every consumer.\n"; // 16
+    "1795860420,805\n"                                             // 14
+    "\n"                                                           // 15
+    "The dashboard says the acks are slow for every consumer.\n";  // 16
 
 TEST_CASE("a paste mixing log lines, a scrape, a CSV block and prose routes each part") {
   TempDir dir;
@@ -317,8 +318,7 @@ TEST_CASE("in a paste, a word and a number is a log line, not a metric") {
 
 TEST_CASE("a paste's CSV block ends at a line without a comma") {
   TempDir dir;
-  write_file(dir / "paste.txt",
-             "ts,queue_ready\n1795860000,2000\n1795860060,2100\nconsumer c-1 idle for 9s\n");
+  write_file(dir / "paste.txt", "ts,queue_ready\n1795860000,2000\n1795860060,2100\nconsumer c-1 idle for 9s\n");
   Evidence ev = gather_paths({(dir / "paste.txt").string()});
   REQUIRE(ev.metrics.named("queue_ready").size() == 1);
   CHECK(ev.metrics.named("queue_ready")[0]->points.size() == 2);
@@ -341,13 +341,13 @@ TEST_CASE("a negated phrase observes the signal absent") {
 }
 
 TEST_CASE("a phrase is present unless one of the three words before it negates it") {
-  for (auto [text, present] : std::vector<std::pair<std::string, bool>>{
-           {"Lots of idle consumers sit there.", true},
-           {"We never saw idle consumers.", false},
-           {"There were not really any idle consumers.", false},
-           {"No, there are idle consumers.", true},
-           {"Nothing changed, yet idle consumers appeared.", true},
-           {"We DON'T see Idle Consumers.", false}}) {
+  for (auto [text, present] :
+       std::vector<std::pair<std::string, bool>>{{"Lots of idle consumers sit there.", true},
+                                                 {"We never saw idle consumers.", false},
+                                                 {"There were not really any idle consumers.", false},
+                                                 {"No, there are idle consumers.", true},
+                                                 {"Nothing changed, yet idle consumers appeared.", true},
+                                                 {"We DON'T see Idle Consumers.", false}}) {
     CAPTURE(text);
     GatherOptions options;
     options.describe = {text};
@@ -485,7 +485,10 @@ TEST_CASE("malformed Prometheus lines are warned about, five at most, and the go
 
 TEST_CASE("binary input is skipped with a warning, whatever its name") {
   TempDir dir;
-  std::string bytes("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16);
+  std::string bytes(
+      "\x7f"
+      "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+      16);
   std::string binary = bytes + "consumer c-1 idle for 3s\n" + bytes;
   write_file(dir / "dump.log", binary);
   write_file(dir / "core.bin", binary);
@@ -534,7 +537,8 @@ TEST_CASE("a folder with no file to read is Error IN003") {
 
 TEST_CASE("a log line longer than a block is cut with a warning, and the next lines keep their numbers") {
   TempDir dir;
-  std::string text = std::string(300, 'x') + "\nconsumer c-1 idle for 30s\n" + std::string(100, 'y') + "\nconsumer c-2 idle for 9s\n";
+  std::string text =
+      std::string(300, 'x') + "\nconsumer c-1 idle for 30s\n" + std::string(100, 'y') + "\nconsumer c-2 idle for 9s\n";
   write_file(dir / "app.log", text);
   GatherOptions options;
   options.block_bytes = 64;

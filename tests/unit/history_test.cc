@@ -75,8 +75,7 @@ TEST_CASE("twenty concurrent writers lose no record") {
   std::string path = (dir / "h.db").string();
   History::open(path);
   std::vector<std::thread> writers;
-  for (int i = 0; i < 20; ++i)
-    writers.emplace_back([&path, i] { History::open(path).record(record(i + 1)); });
+  for (int i = 0; i < 20; ++i) writers.emplace_back([&path, i] { History::open(path).record(record(i + 1)); });
   for (auto& t : writers) t.join();
   CHECK(History::open(path).list(100).size() == 20);
 }

@@ -72,7 +72,9 @@ TEST_CASE("KB004: a value of the wrong type is reported where it is") {
 
 TEST_CASE("KB005: a signal id defined twice") {
   auto files = tiny_kb();
-  files.push_back({"kb/signals/more.yaml", "references: [x]\nsignals:\n  - id: queue.slow_acks\n    description: again\n    phrases: [slow]\n"});
+  files.push_back(
+      {"kb/signals/more.yaml",
+       "references: [x]\nsignals:\n  - id: queue.slow_acks\n    description: again\n    phrases: [slow]\n"});
   Finding f = expect_finding(files, "KB005");
   CHECK(f.where.str() == "kb/signals/more.yaml:3:5");
   CHECK_MESSAGE(f.message.find("first defined at kb/signals/queue.yaml:14:5") != std::string::npos, f.message);
@@ -109,7 +111,8 @@ TEST_CASE("KB008: an unknown signal named by a case, with a suggestion") {
 }
 
 TEST_CASE("KB009: a pattern RE2 rejects carries RE2's message") {
-  Finding f = expect_finding(edited(kSignals, R"('consumer \S+ idle for [0-9]+s')", R"('consumer (?<=x) idle')"), "KB009");
+  Finding f =
+      expect_finding(edited(kSignals, R"('consumer \S+ idle for [0-9]+s')", R"('consumer (?<=x) idle')"), "KB009");
   CHECK(f.where.str() == "kb/signals/queue.yaml:12:12");
   CHECK(f.message.find("invalid") != std::string::npos);
 }

@@ -102,13 +102,27 @@ std::vector<kb::Signal> generated_signals(std::mt19937& rng, int count, std::vec
     std::string a = words[pick(rng)], b = words[pick(rng)];
     std::string p;
     switch (i % 7) {
-      case 0: p = a + " " + b; break;
-      case 1: p = a + ".*" + b; break;
-      case 2: p = "(?i)" + a + "\\s+" + b; break;
-      case 3: p = "(?:" + a + "|" + b + ") failed"; break;
-      case 4: p = a + " took (?P<value>[0-9]+) ms"; break;
-      case 5: p = "^[0-9]+ " + a; break;
-      case 6: p = "\\b[0-9]{" + std::to_string(2 + i % 3) + "}\\.[0-9]+\\b"; break;  // no literal
+      case 0:
+        p = a + " " + b;
+        break;
+      case 1:
+        p = a + ".*" + b;
+        break;
+      case 2:
+        p = "(?i)" + a + "\\s+" + b;
+        break;
+      case 3:
+        p = "(?:" + a + "|" + b + ") failed";
+        break;
+      case 4:
+        p = a + " took (?P<value>[0-9]+) ms";
+        break;
+      case 5:
+        p = "^[0-9]+ " + a;
+        break;
+      case 6:
+        p = "\\b[0-9]{" + std::to_string(2 + i % 3) + "}\\.[0-9]+\\b";
+        break;  // no literal
     }
     out.push_back(signal("gen.s" + std::to_string(i), {p}, i % 7 == 4));
   }
@@ -136,10 +150,10 @@ std::string generated_log(std::mt19937& rng, int lines, const std::vector<std::s
 }
 
 TEST_CASE("fast and naive scanners agree on generated logs with thousands of patterns") {
-  std::vector<std::string> words = {"connection", "refused", "timeout", "kafka", "consumer", "partition",
-                                    "rebalance", "pool", "exhausted", "lag", "retry", "socket", "closed",
-                                    "broker", "leader", "epoch", "fenced", "offset", "commit", "heartbeat",
-                                    "session", "expired", "replica", "sync", "shard", "query", "deadline"};
+  std::vector<std::string> words = {
+      "connection", "refused",   "timeout", "kafka",   "consumer", "partition", "rebalance", "pool",   "exhausted",
+      "lag",        "retry",     "socket",  "closed",  "broker",   "leader",    "epoch",     "fenced", "offset",
+      "commit",     "heartbeat", "session", "expired", "replica",  "sync",      "shard",     "query",  "deadline"};
   for (unsigned seed : {1u, 2u, 3u}) {
     std::mt19937 rng(seed);
     ScanPlan plan(generated_signals(rng, 2000, words));
@@ -195,7 +209,8 @@ TEST_CASE("a line is matched on its first max_line_bytes bytes, without its line
 TEST_CASE("an observation records count, first and last place, excerpt and the largest value") {
   ScanPlan plan({signal("t.init", {"Init Duration: (?P<value>[0-9.]+) ms"}, true)});
   Scanner s(plan);
-  s.scan_block("a\nREPORT Init Duration: 812.5 ms\nb\nREPORT Init Duration: 2301.0 ms\nREPORT Init Duration: 90 ms\n", "lambda.log", 10);
+  s.scan_block("a\nREPORT Init Duration: 812.5 ms\nb\nREPORT Init Duration: 2301.0 ms\nREPORT Init Duration: 90 ms\n",
+               "lambda.log", 10);
   const Observation& o = s.observations().at("t.init");
   CHECK(o.count == 3);
   CHECK(o.source == "lambda.log:11");
@@ -222,8 +237,9 @@ TEST_CASE("the prefilter skips lines without atoms: candidates are few on unrela
 TEST_CASE("the prefilter misses nothing when a pattern spells its atom in several cases or classes") {
   ScanPlan plan({signal("t.alt", {"(?:Error|error) occurred"}), signal("t.cls", {"[Ww]arning: disk"}),
                  signal("t.ci", {"(?i)TIMEOUT waiting"}), signal("t.status", {"\"(?:GET|POST) [^\"]*\" 5\\d\\d "})});
-  std::string text = "x Error occurred\ny error occurred\nWarning: disk\nwarning: disk\ntimeout WAITING\n"
-                     "1.2.3.4 - - \"GET /a HTTP/1.1\" 503 12\n";
+  std::string text =
+      "x Error occurred\ny error occurred\nWarning: disk\nwarning: disk\ntimeout WAITING\n"
+      "1.2.3.4 - - \"GET /a HTTP/1.1\" 503 12\n";
   compare_on(plan, text, "mixed.log");
   Scanner s(plan);
   s.scan_block(text, "mixed.log", 1);
@@ -238,7 +254,8 @@ TEST_CASE("a large input retunes the block search to its rare atoms and still fi
   // search looks for "rare" and the candidates drop to the lines that hold it.
   ScanPlan plan({signal("t.pair", {"common.*rare"})});
   std::string text;
-  for (int i = 0; i < 20000; ++i) text += i % 1000 == 7 ? "common thing then rare event\n" : "common line number " + std::to_string(i) + "\n";
+  for (int i = 0; i < 20000; ++i)
+    text += i % 1000 == 7 ? "common thing then rare event\n" : "common line number " + std::to_string(i) + "\n";
   Scanner s(plan);
   s.scan_block(text, "big.log", 1);
   CHECK(s.observations().at("t.pair").count == 20);

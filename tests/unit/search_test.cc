@@ -17,9 +17,9 @@ TEST_CASE("user text becomes quoted words joined by OR, without stop words") {
 }
 
 TEST_CASE("FTS5 syntax in user text is never passed through") {
-  for (const char* hostile : {"\"unbalanced quote", "NEAR(a b)", "a AND OR NOT b", "col:value",
-                              "(((", "*", "^start", "a - b + c", "'; DROP TABLE cases; --",
-                              "\x01\x02\x03", "caf\xc3\xa9 latency", "\xff\xfe broken utf8"}) {
+  for (const char* hostile :
+       {"\"unbalanced quote", "NEAR(a b)", "a AND OR NOT b", "col:value", "(((", "*", "^start", "a - b + c",
+        "'; DROP TABLE cases; --", "\x01\x02\x03", "caf\xc3\xa9 latency", "\xff\xfe broken utf8"}) {
     std::string q = fts_query(hostile);
     CAPTURE(hostile);
     CHECK(q.find('(') == std::string::npos);
@@ -31,9 +31,9 @@ TEST_CASE("FTS5 syntax in user text is never passed through") {
 TEST_CASE("hostile queries search without error") {
   test::TempDir dir;
   Catalogue cat = Catalogue::open_cached(dir.str(), {});
-  for (const char* hostile : {"\"unbalanced quote", "NEAR(kafka consumers)", "kafka AND OR NOT",
-                              "title:kafka", "(((", "*", "", "   ", "'; DROP TABLE cases; --",
-                              "\xff\xfe broken utf8 kafka", "\x02kafka\x03"}) {
+  for (const char* hostile :
+       {"\"unbalanced quote", "NEAR(kafka consumers)", "kafka AND OR NOT", "title:kafka", "(((", "*", "", "   ",
+        "'; DROP TABLE cases; --", "\xff\xfe broken utf8 kafka", "\x02kafka\x03"}) {
     CAPTURE(hostile);
     CHECK_NOTHROW(cat.search(hostile, 5));
   }

@@ -20,10 +20,10 @@ namespace faultline::evidence {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr unsigned kSeeds = 50;   // seeds 1..kSeeds for every shape
-constexpr int kPoints = 80;       // a 20-minute CSV at a 15 s scrape interval
-constexpr double kT0 = 1.7e9;     // Unix time of the first sample
-constexpr double kDt = 15;        // seconds between samples
+constexpr unsigned kSeeds = 50;  // seeds 1..kSeeds for every shape
+constexpr int kPoints = 80;      // a 20-minute CSV at a 15 s scrape interval
+constexpr double kT0 = 1.7e9;    // Unix time of the first sample
+constexpr double kDt = 15;       // seconds between samples
 
 class Gaussian {
  public:
@@ -50,13 +50,20 @@ std::vector<Point> generate(const Curve& curve, double sd, unsigned seed, int n 
 
 const char* shape_name(Shape s) {
   switch (s) {
-    case Shape::Rising: return "rising";
-    case Shape::Falling: return "falling";
-    case Shape::Flat: return "flat";
-    case Shape::Sawtooth: return "sawtooth";
-    case Shape::Oscillating: return "oscillating";
-    case Shape::StepUp: return "step_up";
-    case Shape::StepDown: return "step_down";
+    case Shape::Rising:
+      return "rising";
+    case Shape::Falling:
+      return "falling";
+    case Shape::Flat:
+      return "flat";
+    case Shape::Sawtooth:
+      return "sawtooth";
+    case Shape::Oscillating:
+      return "oscillating";
+    case Shape::StepUp:
+      return "step_up";
+    case Shape::StepDown:
+      return "step_down";
   }
   return "?";
 }
@@ -75,11 +82,11 @@ std::string seeds_where_not(const Curve& curve, double sd, Shape shape, bool exp
   return out.str();
 }
 
-#define CHECK_SHAPE_N(curve, sd, shape, expected, n)                                             \
-  do {                                                                                           \
-    std::string failing = seeds_where_not(curve, sd, shape, expected, n);                         \
+#define CHECK_SHAPE_N(curve, sd, shape, expected, n)                                                   \
+  do {                                                                                                 \
+    std::string failing = seeds_where_not(curve, sd, shape, expected, n);                              \
     std::string what = std::string(shape_name(shape)) + " should be " + (expected ? "true" : "false"); \
-    CHECK_MESSAGE(failing.empty(), what << " (" << n << " points); not so for seeds " << failing); \
+    CHECK_MESSAGE(failing.empty(), what << " (" << n << " points); not so for seeds " << failing);     \
   } while (0)
 #define CHECK_SHAPE(curve, sd, shape, expected) CHECK_SHAPE_N(curve, sd, shape, expected, kPoints)
 
@@ -247,8 +254,10 @@ TEST_CASE("NaN points are ignored, and do not count towards kMinShapePoints") {
     for (unsigned seed = 1; seed <= 20; ++seed) {
       std::vector<Point> with_nan = generate(curve, 5, seed), without;
       for (std::size_t i = 0; i < with_nan.size(); ++i) {
-        if (i % 5 == 0) with_nan[i].v = nan;
-        else without.push_back(with_nan[i]);
+        if (i % 5 == 0)
+          with_nan[i].v = nan;
+        else
+          without.push_back(with_nan[i]);
       }
       for (Shape s : all) {
         CAPTURE(seed);

@@ -33,8 +33,8 @@ TEST_CASE("autoscaler: replicas follow desired = ceil(current * metric / target)
   // and stays. Pods are ready at once and scrapes come every second, so each sync sees a full
   // window of the current pods whatever the loops' phases: exact for every seed.
   Json p = {{"arrival_rate_per_s", 10000}, {"pod_capacity_per_s", 100}, {"initial_replicas", 2},
-            {"target_utilization", 0.5}, {"metrics_resolution_s", 1}, {"sync_period_s", 15},
-            {"pod_ready_delay_s", 0}, {"max_replicas", 500}, {"duration_s", 300}};
+            {"target_utilization", 0.5},   {"metrics_resolution_s", 1}, {"sync_period_s", 15},
+            {"pod_ready_delay_s", 0},      {"max_replicas", 500},       {"duration_s", 300}};
   std::vector<long long> expected{2};
   const double rate = 10000, capacity = 100, target = 0.5, tolerance = 0.1;
   for (int sync = 0; sync < 20; ++sync) {
@@ -55,13 +55,20 @@ TEST_CASE("autoscaler: replicas follow desired = ceil(current * metric / target)
 
 TEST_CASE("autoscaler: within the tolerance nothing scales; outside it one sync reaches the target") {
   // 10 pods at 90% with target 50%: ceil(10 * 0.9 / 0.5) = 18, then 900/1800 = 50% holds.
-  auto out = run({{"arrival_rate_per_s", 900}, {"pod_capacity_per_s", 100}, {"initial_replicas", 10},
-                  {"target_utilization", 0.5}, {"metrics_resolution_s", 1}, {"pod_ready_delay_s", 0}});
+  auto out = run({{"arrival_rate_per_s", 900},
+                  {"pod_capacity_per_s", 100},
+                  {"initial_replicas", 10},
+                  {"target_utilization", 0.5},
+                  {"metrics_resolution_s", 1},
+                  {"pod_ready_delay_s", 0}});
   CHECK(out["final_replicas"] == 18);
   CHECK(out["peak_replicas"] == 18);
   // 10 pods at 54% with target 50%: ratio 1.08 is within the 10% tolerance.
-  out = run({{"arrival_rate_per_s", 540}, {"pod_capacity_per_s", 100}, {"initial_replicas", 10},
-             {"target_utilization", 0.5}, {"metrics_resolution_s", 1}});
+  out = run({{"arrival_rate_per_s", 540},
+             {"pod_capacity_per_s", 100},
+             {"initial_replicas", 10},
+             {"target_utilization", 0.5},
+             {"metrics_resolution_s", 1}});
   CHECK(out["final_replicas"] == 10);
   CHECK(out["first_scale_s"] == -1);
 }
@@ -70,9 +77,9 @@ TEST_CASE("autoscaler: errors last from the cut-over to the first scale-up plus 
   // Case 56's numbers: 8 saturated pods shed 20%; the HPA's first change comes after the first
   // scrape and sync, 0-30 s in; 12 pods serve pod_ready_delay_s later, and the one-second ticks
   // add up to 2 s (the pods count from the first whole second they are ready). Exact bounds.
-  Json p = {{"arrival_rate_per_s", 2000}, {"pod_capacity_per_s", 200}, {"initial_replicas", 8},
-            {"target_utilization", 0.7}, {"metrics_resolution_s", 15}, {"sync_period_s", 15},
-            {"pod_ready_delay_s", 75}, {"max_replicas", 30}};
+  Json p = {{"arrival_rate_per_s", 2000}, {"pod_capacity_per_s", 200},  {"initial_replicas", 8},
+            {"target_utilization", 0.7},  {"metrics_resolution_s", 15}, {"sync_period_s", 15},
+            {"pod_ready_delay_s", 75},    {"max_replicas", 30}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     CAPTURE(seed);
     auto out = run(p, seed);
@@ -92,9 +99,9 @@ TEST_CASE("autoscaler: a scale-down waits for the stabilisation window") {
   // tick ending at 100 s is the last at full load, scrapes come every second, syncs every 15 s),
   // so the scale-down comes at a sync in [387, 417]; without the window, at the first sync whose
   // scrape saw the drop, by 117 s.
-  Json p = {{"arrival_rate_per_s", 1000}, {"step_at_s", 100}, {"step_arrival_rate_per_s", 200},
-            {"pod_capacity_per_s", 100}, {"initial_replicas", 20}, {"target_utilization", 0.5},
-            {"metrics_resolution_s", 1}, {"pod_ready_delay_s", 0}, {"duration_s", 600}};
+  Json p = {{"arrival_rate_per_s", 1000}, {"step_at_s", 100},       {"step_arrival_rate_per_s", 200},
+            {"pod_capacity_per_s", 100},  {"initial_replicas", 20}, {"target_utilization", 0.5},
+            {"metrics_resolution_s", 1},  {"pod_ready_delay_s", 0}, {"duration_s", 600}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     CAPTURE(seed);
     RunResult r = run_model("autoscaler", p, seed);
@@ -111,8 +118,12 @@ TEST_CASE("autoscaler: a scale-down waits for the stabilisation window") {
 }
 
 TEST_CASE("autoscaler: max_replicas caps the scale-up and the shedding goes on") {
-  auto out = run({{"arrival_rate_per_s", 5000}, {"pod_capacity_per_s", 100}, {"initial_replicas", 10},
-                  {"max_replicas", 30}, {"pod_ready_delay_s", 10}, {"duration_s", 300}});
+  auto out = run({{"arrival_rate_per_s", 5000},
+                  {"pod_capacity_per_s", 100},
+                  {"initial_replicas", 10},
+                  {"max_replicas", 30},
+                  {"pod_ready_delay_s", 10},
+                  {"duration_s", 300}});
   CHECK(out["final_replicas"] == 30);
   CHECK(out["peak_replicas"] == 30);
   CHECK(out["error_rate"] > 0.35);  // 3000 of 5000 served once at the cap
@@ -124,9 +135,7 @@ TEST_CASE("autoscaler: same seed, same outputs; an unknown parameter is an Error
   check_unknown_parameter("autoscaler", {{"hpa_sync_period_s", 15}}, "hpa_sync_period_s");
 }
 
-TEST_CASE("autoscaler: case 56 reproduces the symptom and its fix") {
-  check_case_verifies(56);
-}
+TEST_CASE("autoscaler: case 56 reproduces the symptom and its fix") { check_case_verifies(56); }
 
 }  // namespace
 }  // namespace faultline::sim

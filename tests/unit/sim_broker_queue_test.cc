@@ -37,7 +37,8 @@ TEST_CASE("broker_queue: past the RAM limit delivery falls to the paged rate") {
   // 15,000/s into 12,000/s: the backlog passes 500,000 at 500,000 / 3,000 = 167 s; then 2,000/s
   // leave and the depth grows 13,000/s.
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run({{"arrival_rate_per_s", 15000}, {"queue_capacity_per_s", 12000}, {"paged_capacity_per_s", 2000}}, seed);
+    auto out =
+        run({{"arrival_rate_per_s", 15000}, {"queue_capacity_per_s", 12000}, {"paged_capacity_per_s", 2000}}, seed);
     CHECK(out["paging_started_s"] == doctest::Approx(500000.0 / 3000).epsilon(0.01));
     CHECK(out["delivery_rate_per_s"] == doctest::Approx(2000));
     CHECK(out["depth_growth_per_s"] == doctest::Approx(13000).epsilon(0.01));
@@ -50,7 +51,8 @@ TEST_CASE("broker_queue: spreading over queues divides each queue's load") {
   auto two = run({{"arrival_rate_per_s", 15000}, {"queues", 2}, {"queue_capacity_per_s", 12000}});
   CHECK(two["queue_depth"] < 1000);
   CHECK(two["paging_started_s"] == -1);
-  auto four = run({{"arrival_rate_per_s", 15000}, {"queues", 4}, {"queue_capacity_per_s", 3000}, {"ram_message_limit", 1e9}});
+  auto four =
+      run({{"arrival_rate_per_s", 15000}, {"queues", 4}, {"queue_capacity_per_s", 3000}, {"ram_message_limit", 1e9}});
   CHECK(four["depth_growth_per_s"] == doctest::Approx(3000).epsilon(0.02));
 }
 
@@ -60,9 +62,7 @@ TEST_CASE("broker_queue: same seed, same outputs; an unknown parameter is an Err
   check_unknown_parameter("broker_queue", {{"publish_rate_per_s", 15000}}, "publish_rate_per_s");
 }
 
-TEST_CASE("broker_queue: case 161 reproduces the symptom and its fix") {
-  check_case_verifies(161);
-}
+TEST_CASE("broker_queue: case 161 reproduces the symptom and its fix") { check_case_verifies(161); }
 
 }  // namespace
 }  // namespace faultline::sim

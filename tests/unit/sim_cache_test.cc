@@ -46,8 +46,10 @@ double exact_lru_hit_rate(const std::vector<double>& p, std::size_t c) {
     for (std::size_t k = 0; k < n; ++k) {
       std::vector<std::size_t> s = states[i];
       auto it = std::find(s.begin(), s.end(), k);
-      if (it != s.end()) s.erase(it);
-      else s.pop_back();
+      if (it != s.end())
+        s.erase(it);
+      else
+        s.pop_back();
       s.insert(s.begin(), k);
       next[i][k] = index.at(s);
     }
@@ -119,8 +121,13 @@ TEST_CASE("cache: a warmed instance hits at least the share of the warm keys, a 
   const double share = top / all;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     auto out = run_outputs("cache",
-                           {{"instances", 2}, {"warmed_instances", 1}, {"warm_keys", 10000}, {"key_space", 200000},
-                            {"zipf_s", 1.2}, {"capacity", 50000}, {"requests", 2000}},
+                           {{"instances", 2},
+                            {"warmed_instances", 1},
+                            {"warm_keys", 10000},
+                            {"key_space", 200000},
+                            {"zipf_s", 1.2},
+                            {"capacity", 50000},
+                            {"requests", 2000}},
                            seed);
     CHECK(out["max_instance_hit_rate"] >= share - 0.03);
     CHECK(out["min_instance_hit_rate"] < share - 0.1);
@@ -144,8 +151,13 @@ TEST_CASE("cache: staleness is bounded by the TTL without invalidation and by th
   // re-reads the old row from its replica and caches it for a full TTL (the race of case 31),
   // which some seeds hit. With invalidation in every region, by at most the lag.
   bool race_seen = false;
-  Json base = {{"instances", 3}, {"key_space", 5}, {"ttl_s", 10}, {"replication_lag_ms", 250},
-               {"read_rate_per_s", 300}, {"requests", 60000}, {"write_rate_per_s", 0.5}};
+  Json base = {{"instances", 3},
+               {"key_space", 5},
+               {"ttl_s", 10},
+               {"replication_lag_ms", 250},
+               {"read_rate_per_s", 300},
+               {"requests", 60000},
+               {"write_rate_per_s", 0.5}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     Json none = base, all = base;
     none["invalidated_instances"] = 0;
@@ -169,9 +181,9 @@ TEST_CASE("session_expiry: a sliding TTL renewed more often than it lasts never 
 
 TEST_CASE("session_expiry: an absolute cap expires the session every cap seconds") {
   // Requests every 60 s for 10 h, cap 1,800 s: the cap ends entries at 1800, 3600, ..., 34200.
-  auto out = run_outputs(
-      "session_expiry",
-      {{"ttl_s", 600}, {"absolute_ttl_s", 1800}, {"request_interval_s", 60}, {"active_duration_s", 36000}});
+  auto out =
+      run_outputs("session_expiry",
+                  {{"ttl_s", 600}, {"absolute_ttl_s", 1800}, {"request_interval_s", 60}, {"active_duration_s", 36000}});
   CHECK(out["forced_expiries"] == 19);
   CHECK(out["sessions_created"] == 20);
   CHECK(out["max_entry_age_s"] == doctest::Approx(1800));
@@ -196,8 +208,15 @@ TEST_CASE("backup_retention: the last copy goes between lag + retention - interv
 }
 
 TEST_CASE("cache family: same seed, same outputs; other seed, other outputs") {
-  Json cache = {{"instances", 2}, {"key_space", 50}, {"zipf_s", 0.8}, {"capacity", 10}, {"ttl_s", 5},
-                {"requests", 5000}, {"write_rate_per_s", 1}, {"replication_lag_ms", 100}, {"invalidated_instances", 1}};
+  Json cache = {{"instances", 2},
+                {"key_space", 50},
+                {"zipf_s", 0.8},
+                {"capacity", 10},
+                {"ttl_s", 5},
+                {"requests", 5000},
+                {"write_rate_per_s", 1},
+                {"replication_lag_ms", 100},
+                {"invalidated_instances", 1}};
   check_deterministic("cache", cache, 7, 8);
   check_deterministic("backup_retention", {{"retention_s", 864000}}, 3);
   check_deterministic("session_expiry", {{"absolute_ttl_s", 900}}, 3);

@@ -49,7 +49,10 @@ TEST_CASE("connection_pool: M/M/c waiting probability and mean wait match Erlang
   // mean wait = C / (c mu - lambda) = 0.409 / 20 = 20.5 ms. No timeout. Over 1000 s, seeds
   // 1..12 gave sd 0.0098 for P(wait) and 1.6 ms for the mean wait: per seed allow 0.04 and
   // 7 ms (about 4 sd); the mean of 12 seeds within 0.012 and 2 ms (about 4 sd of the mean).
-  Json p = {{"pool_size", 10}, {"arrival_rate_per_s", 80}, {"hold_time_ms", 100}, {"acquire_timeout_ms", 1e9},
+  Json p = {{"pool_size", 10},
+            {"arrival_rate_per_s", 80},
+            {"hold_time_ms", 100},
+            {"acquire_timeout_ms", 1e9},
             {"duration_s", 1000}};
   double c = erlang_c(10, 8), wait = c / (100 - 80) * 1000;
   REQUIRE(c == doctest::Approx(0.4092).epsilon(0.001));
@@ -70,8 +73,12 @@ TEST_CASE("connection_pool: a saturated pool serves pool/hold per second and the
   // 50 connections x 100 ms (constant) = 500/s for 600/s offered: throughput exactly 500/s.
   // Waits grow 0.2 s per second, so arrivals after 10 s wait the full 2 s and 1/6 of them time
   // out: (190 / 200) x 1/6 = 0.158. Seeds 1..12: sd 0.0024; allow 0.01.
-  Json p = {{"pool_size", 50}, {"arrival_rate_per_s", 600}, {"hold_time_ms", 100}, {"hold_time_dist", "constant"},
-            {"acquire_timeout_ms", 2000}, {"duration_s", 200}};
+  Json p = {{"pool_size", 50},
+            {"arrival_rate_per_s", 600},
+            {"hold_time_ms", 100},
+            {"hold_time_dist", "constant"},
+            {"acquire_timeout_ms", 2000},
+            {"duration_s", 200}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     RunResult r = run_model("connection_pool", p, seed);
     CHECK(std::abs(r.outputs.at("throughput_per_s") - 500) < 0.5);
@@ -83,8 +90,13 @@ TEST_CASE("connection_pool: a saturated pool serves pool/hold per second and the
 TEST_CASE("connection_pool: a per-tenant cap bounds the heavy tenant and leaves the rest to others") {
   // 10 closed-loop heavy jobs of 1 s capped at 3: the tenant holds exactly 3 at all times, and
   // by Little's law the pool averages 3 + 100/s x 20 ms = 5 (sd 0.027 over seeds; allow 3%).
-  Json p = {{"pool_size", 20}, {"arrival_rate_per_s", 100}, {"hold_time_ms", 20}, {"heavy_tenant_concurrency", 10},
-            {"heavy_hold_time_ms", 1000}, {"per_tenant_max_connections", 3}, {"duration_s", 200}};
+  Json p = {{"pool_size", 20},
+            {"arrival_rate_per_s", 100},
+            {"hold_time_ms", 20},
+            {"heavy_tenant_concurrency", 10},
+            {"heavy_hold_time_ms", 1000},
+            {"per_tenant_max_connections", 3},
+            {"duration_s", 200}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     RunResult r = run_model("connection_pool", p, seed);
     CHECK(std::abs(r.outputs.at("heavy_in_use") - 3) < 1e-9);

@@ -1,9 +1,9 @@
 // sim/engine.h, sim/recorder.h, sim/model.h (Params, registry) and sim/verify.h.
 #include <doctest/doctest.h>
 
+#include <set>
 #include "common/error.h"
 #include "kb/validate.h"
-#include <set>
 
 #include "sim/engine.h"
 #include "sim/recorder.h"
@@ -18,7 +18,10 @@ TEST_CASE("events run in time order; ties run in the order they were scheduled")
   std::vector<int> order;
   e.at(2, [&] { order.push_back(3); });
   e.at(1, [&] { order.push_back(1); });
-  e.at(1, [&] { order.push_back(2); e.after(0.5, [&] { order.push_back(4); }); });
+  e.at(1, [&] {
+    order.push_back(2);
+    e.after(0.5, [&] { order.push_back(4); });
+  });
   e.at(10, [&] { order.push_back(99); });
   CHECK(e.run_until(5) == 4);
   CHECK(order == std::vector<int>{1, 2, 4, 3});  // the one at 1.5 comes before 2
@@ -142,8 +145,8 @@ TEST_CASE("verify binds parameters from the user's numbers") {
 }
 
 TEST_CASE("the same model with the fix's numbers shows no symptom: the mechanism decides, not a flag") {
-  nlohmann::ordered_json p = {{"partitions", 10}, {"consumers", 15}, {"produce_rate_per_s", 12000},
-                              {"consumer_capacity_per_s", 1000}};
+  nlohmann::ordered_json p = {
+      {"partitions", 10}, {"consumers", 15}, {"produce_rate_per_s", 12000}, {"consumer_capacity_per_s", 1000}};
   CHECK(run_model("consumer_group", p, 1).outputs.at("idle_consumers") == 5);
   p["consumers"] = 10;
   CHECK(run_model("consumer_group", p, 1).outputs.at("idle_consumers") == 0);

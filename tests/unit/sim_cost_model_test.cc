@@ -17,8 +17,12 @@ const ModelRunner run{"cost_model"};
 
 TEST_CASE("cost_model: the totals are the hand sums") {
   // Case 61's bill: 20,000 x 0.09 + 600,000 x 0.045 + 1,500,000 x 0.02 = 1,800 + 27,000 + 30,000.
-  auto out = run({{"internet_egress_gb", 20000}, {"internet_price_per_gb", 0.09}, {"nat_processed_gb", 600000},
-                  {"nat_price_per_gb", 0.045}, {"cross_az_gb", 1500000}, {"cross_az_price_per_gb", 0.02},
+  auto out = run({{"internet_egress_gb", 20000},
+                  {"internet_price_per_gb", 0.09},
+                  {"nat_processed_gb", 600000},
+                  {"nat_price_per_gb", 0.045},
+                  {"cross_az_gb", 1500000},
+                  {"cross_az_price_per_gb", 0.02},
                   {"other_cost_usd", 39200}});
   CHECK(out["internet_egress_cost_usd"] == doctest::Approx(1800));
   CHECK(out["nat_cost_usd"] == doctest::Approx(27000));

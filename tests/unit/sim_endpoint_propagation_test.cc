@@ -65,9 +65,7 @@ TEST_CASE("endpoint_propagation: same seed, same outputs; an unknown parameter i
   check_unknown_parameter("endpoint_propagation", {{"request_rate_per_s", 200}}, "request_rate_per_s");
 }
 
-TEST_CASE("endpoint_propagation: case 1 reproduces the symptom and its fix") {
-  check_case_verifies(1);
-}
+TEST_CASE("endpoint_propagation: case 1 reproduces the symptom and its fix") { check_case_verifies(1); }
 
 }  // namespace
 }  // namespace faultline::sim

@@ -30,7 +30,8 @@ double erlang_c(int c, double a) {
 TEST_CASE("graphql_executor: a query of depth d over lists of f items costs f + f^2 + ... + f^d resolver calls") {
   CHECK(run({{"attack_query_depth", 3}, {"list_fanout", 2}})["resolver_calls_per_attack"] == 14);
   CHECK(run({{"attack_query_depth", 5}, {"list_fanout", 1}})["resolver_calls_per_attack"] == 5);
-  CHECK(run({{"attack_query_depth", 50}, {"list_fanout", 2}})["resolver_calls_per_attack"] == doctest::Approx(std::pow(2.0, 51) - 2));
+  CHECK(run({{"attack_query_depth", 50}, {"list_fanout", 2}})["resolver_calls_per_attack"] ==
+        doctest::Approx(std::pow(2.0, 51) - 2));
 }
 
 TEST_CASE("graphql_executor: busy slots = arrival rate x holding time (Little's law)") {
@@ -53,7 +54,10 @@ TEST_CASE("graphql_executor: normal operations alone are an M/M/c queue (Erlang 
   CHECK(expected == doctest::Approx(30.19).epsilon(0.001));
   double sum = 0;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run({{"workers", 4}, {"arrival_rate_per_s", 150}, {"service_time_ms", 20}, {"validation_time_ms", 0},
+    auto out = run({{"workers", 4},
+                    {"arrival_rate_per_s", 150},
+                    {"service_time_ms", 20},
+                    {"validation_time_ms", 0},
                     {"duration_s", 120}},
                    seed);
     CHECK(out["mean_latency_ms"] == doctest::Approx(expected).epsilon(0.15));

@@ -44,8 +44,9 @@ TEST_CASE("load_balancer: least_conn keeps in-flight counts within 1 of each oth
   // (then requests queue on the backends, and the queue counts as in flight). At every
   // arrival the largest minus the smallest in-flight count is at most 1, for every seed.
   for (double rho : {0.5, 0.9, 1.2}) {
-    Json p = {{"backends", 5}, {"policy", "least_conn"}, {"arrival_rate_per_s", 500 * rho}, {"service_time_ms", 100},
-              {"service_time_dist", "constant"}, {"backend_max_concurrency", 10}, {"duration_s", 100}};
+    Json p = {{"backends", 5},          {"policy", "least_conn"},          {"arrival_rate_per_s", 500 * rho},
+              {"service_time_ms", 100}, {"service_time_dist", "constant"}, {"backend_max_concurrency", 10},
+              {"duration_s", 100}};
     for (std::uint64_t seed = 1; seed <= 10; ++seed) {
       CAPTURE(rho);
       CAPTURE(seed);
@@ -59,8 +60,8 @@ TEST_CASE("load_balancer: random splitting of Poisson traffic makes each backend
   // a = 1.5 Erlangs, C(2, 1.5) = 0.643, mean response = C / (c mu - lambda) + 1 / mu =
   // 0.643 / 5 + 0.1 s = 228.6 ms. Over 1000 s, seeds 1..12 gave sd 9 ms: per seed allow 40 ms
   // (4.4 sd), the mean of 12 seeds 10 ms (3.8 sd of the mean).
-  Json p = {{"backends", 4}, {"policy", "random"}, {"arrival_rate_per_s", 60}, {"service_time_ms", 100},
-            {"backend_max_concurrency", 2}, {"duration_s", 1000}};
+  Json p = {{"backends", 4},          {"policy", "random"},           {"arrival_rate_per_s", 60},
+            {"service_time_ms", 100}, {"backend_max_concurrency", 2}, {"duration_s", 1000}};
   double a = 1.5, c = (a * a / 2 * 2 / (2 - a)) / (1 + a + a * a / 2 * 2 / (2 - a));
   double expected = (c / (20 - 15) + 0.1) * 1000;
   REQUIRE(expected == doctest::Approx(228.57).epsilon(0.001));
@@ -78,9 +79,15 @@ TEST_CASE("load_balancer: long polls pin one backend; round robin overloads it, 
   // polls, leaving 1 worker = 20/s for its 50/s share under round robin: at least 60% of its
   // requests fail once its queue reaches the timeout (more, as what it serves late also
   // fails). least_conn sends it nothing while it holds 9 and the others ~3.
-  Json p = {{"backends", 4}, {"policy", "round_robin"}, {"arrival_rate_per_s", 200}, {"service_time_ms", 50},
-            {"backend_max_concurrency", 10}, {"long_poll_backend", 0}, {"long_poll_in_flight", 9},
-            {"request_timeout_ms", 2000}, {"duration_s", 200}};
+  Json p = {{"backends", 4},
+            {"policy", "round_robin"},
+            {"arrival_rate_per_s", 200},
+            {"service_time_ms", 50},
+            {"backend_max_concurrency", 10},
+            {"long_poll_backend", 0},
+            {"long_poll_in_flight", 9},
+            {"request_timeout_ms", 2000},
+            {"duration_s", 200}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     Outputs r = run(p, seed);
     CHECK(r.at("long_poll_backend_error_rate") >= 0.6);

@@ -63,7 +63,8 @@ TEST_CASE("replication: the replica's replay lag is M/M/1's sojourn time") {
   // 0.1 ms / 0.012, the 10-seed mean within 0.05 ms / 0.005.
   double lag = 0, stale = 0;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run({{"write_rate_per_s", 500}, {"replay_time_ms", 1}, {"network_delay_ms", 0}, {"read_after_write_ms", 5}}, seed);
+    auto out = run(
+        {{"write_rate_per_s", 500}, {"replay_time_ms", 1}, {"network_delay_ms", 0}, {"read_after_write_ms", 5}}, seed);
     CHECK(std::abs(out["replication_lag_ms"] - 2) < 0.1);
     CHECK(std::abs(out["stale_read_fraction"] - std::exp(-2.5)) < 0.012);
     lag += out["replication_lag_ms"];
@@ -81,9 +82,7 @@ TEST_CASE("replication: same seed, same outputs; an unknown parameter is an Erro
   check_unknown_parameter("replication", {{"repair_s", 1800}}, "repair_s");
 }
 
-TEST_CASE("replication: case 121 reproduces the symptom and its fix") {
-  check_case_verifies(121);
-}
+TEST_CASE("replication: case 121 reproduces the symptom and its fix") { check_case_verifies(121); }
 
 }  // namespace
 }  // namespace faultline::sim

@@ -61,8 +61,13 @@ TEST_CASE("scatter_gather: one shard, one worker, constant service is M/D/1") {
   // (sd); each seed within 1.2 ms, the 10-seed mean within 0.4 ms.
   double sum = 0;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run({{"shards", 1}, {"fanout", 1}, {"arrival_rate_per_s", 50}, {"service_time_ms", 10},
-                    {"slow_probability", 0}, {"shard_workers", 1}, {"duration_s", 200}},
+    auto out = run({{"shards", 1},
+                    {"fanout", 1},
+                    {"arrival_rate_per_s", 50},
+                    {"service_time_ms", 10},
+                    {"slow_probability", 0},
+                    {"shard_workers", 1},
+                    {"duration_s", 200}},
                    seed);
     CHECK(std::abs(out["mean_latency_ms"] - 15) < 1.2);
     CHECK(out["shard_utilization"] == doctest::Approx(0.5).epsilon(0.05));

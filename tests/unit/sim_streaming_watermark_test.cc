@@ -22,8 +22,7 @@ TEST_CASE("streaming_watermark: events later than the watermark delay are droppe
   // the 10 s trigger, the 2 s on-time delay) minus the delay: t - 612. That batch's late events
   // have event times in (t - 10 - L, t - L]: all behind the watermark if L > 612, all ahead of it
   // if L <= 602. L = 620 and 580 are exact for every seed.
-  Json base = {{"arrival_rate_per_s", 500}, {"late_fraction", 0.1}, {"watermark_delay_s", 600},
-               {"duration_s", 3600}};
+  Json base = {{"arrival_rate_per_s", 500}, {"late_fraction", 0.1}, {"watermark_delay_s", 600}, {"duration_s", 3600}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     CAPTURE(seed);
     Json late = base, early = base;
@@ -42,8 +41,11 @@ TEST_CASE("streaming_watermark: the dropped share is the late events' share of w
   const double f = 0.05, d = 7200, l = 900, d0 = 2;
   double expected = f * (d - l) / ((1 - f) * (d - d0) + f * (d - l));
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    auto out = run({{"arrival_rate_per_s", 1160}, {"late_fraction", f}, {"late_delay_s", l},
-                    {"watermark_delay_s", 600}, {"duration_s", d}},
+    auto out = run({{"arrival_rate_per_s", 1160},
+                    {"late_fraction", f},
+                    {"late_delay_s", l},
+                    {"watermark_delay_s", 600},
+                    {"duration_s", d}},
                    seed);
     CHECK(std::abs(out["dropped_fraction"] - expected) < 0.001);
   }
@@ -69,9 +71,7 @@ TEST_CASE("streaming_watermark: same seed, same outputs; an unknown parameter is
   check_unknown_parameter("streaming_watermark", {{"event_rate_per_s", 1000}}, "event_rate_per_s");
 }
 
-TEST_CASE("streaming_watermark: case 111 reproduces the symptom and its fix") {
-  check_case_verifies(111);
-}
+TEST_CASE("streaming_watermark: case 111 reproduces the symptom and its fix") { check_case_verifies(111); }
 
 }  // namespace
 }  // namespace faultline::sim

@@ -67,7 +67,8 @@ TEST_CASE("worker_pool: M/M/c mean queue wait matches Erlang C") {
   // M/M/1 at rho = 0.5 (mu = 100/s, lambda = 50/s): Wq = rho / (mu - lambda) = 10 ms; C(1, a) = a.
   // 300 s gives 15,000 requests; seeds spread +-7%, so the mean of 10 (s.e. ~2%) is held to 5%.
   CHECK(erlang_c(1, 0.5) == doctest::Approx(0.5));
-  nlohmann::ordered_json m1 = {{"workers", 1}, {"service_time_ms", 10}, {"arrival_rate_per_s", 50}, {"duration_s", 300}};
+  nlohmann::ordered_json m1 = {
+      {"workers", 1}, {"service_time_ms", 10}, {"arrival_rate_per_s", 50}, {"duration_s", 300}};
   CHECK(over_seeds(m1, "mean_queue_wait_ms").mean == doctest::Approx(10).epsilon(0.05));
 }
 
@@ -77,8 +78,12 @@ TEST_CASE("worker_pool: Little's law holds on the queue") {
   // two are computed independently (area under the queue vs per-request waits), so they must
   // agree to rounding (1e-6), seed after seed, with and without a bounded queue.
   for (const nlohmann::ordered_json& p :
-       {nlohmann::ordered_json{{"workers", 3}, {"service_time_ms", 20}, {"arrival_rate_per_s", 140}, {"duration_s", 120}},
-        nlohmann::ordered_json{{"workers", 2}, {"service_time_ms", 30}, {"arrival_rate_per_s", 80}, {"duration_s", 120},
+       {nlohmann::ordered_json{
+            {"workers", 3}, {"service_time_ms", 20}, {"arrival_rate_per_s", 140}, {"duration_s", 120}},
+        nlohmann::ordered_json{{"workers", 2},
+                               {"service_time_ms", 30},
+                               {"arrival_rate_per_s", 80},
+                               {"duration_s", 120},
                                {"queue_capacity", 10}}}) {
     for (std::uint64_t seed = 1; seed <= 10; ++seed) {
       auto out = run(p, seed);
@@ -94,8 +99,8 @@ TEST_CASE("worker_pool: a bounded queue rejects like M/M/1/K") {
   // One worker, 4 waiting places (K = 5 in the system), rho = 0.9:
   // P(block) = (1 - rho) rho^K / (1 - rho^(K+1)) = 0.1260. 600 s at 90/s gives 54,000
   // arrivals; seeds 1-10 spread from -1.5% to +4%, the mean of 10 is held to 4%.
-  nlohmann::ordered_json p = {{"workers", 1}, {"service_time_ms", 10}, {"arrival_rate_per_s", 90}, {"duration_s", 600},
-                              {"queue_capacity", 4}};
+  nlohmann::ordered_json p = {
+      {"workers", 1}, {"service_time_ms", 10}, {"arrival_rate_per_s", 90}, {"duration_s", 600}, {"queue_capacity", 4}};
   double rho = 0.9, theory = (1 - rho) * std::pow(rho, 5) / (1 - std::pow(rho, 6));
   CHECK(over_seeds(p, "rejected_fraction").mean == doctest::Approx(theory).epsilon(0.04));
   CHECK(run(p).at("max_queue_length") == 4);
@@ -120,7 +125,8 @@ TEST_CASE("worker_pool: a CFS quota throttles the pool every period") {
   // burn the quota in 20 ms and wait 80 ms. 900 ms of CPU = 22 full periods (880 ms) and then
   // 20 ms at 2 cores = 10 ms: makespan 2,210 ms instead of 450 ms unthrottled. 22 of the 23
   // periods ran out of quota.
-  nlohmann::ordered_json p = {{"jobs", 90}, {"workers", 2}, {"service_time_ms", 10}, {"service_distribution", "constant"}};
+  nlohmann::ordered_json p = {
+      {"jobs", 90}, {"workers", 2}, {"service_time_ms", 10}, {"service_distribution", "constant"}};
   CHECK(run(p).at("makespan_ms") == doctest::Approx(450));
   p["cpu_limit_cores"] = 0.4;
   auto out = run(p);
@@ -134,7 +140,10 @@ TEST_CASE("worker_pool: a CFS quota throttles the pool every period") {
 }
 
 TEST_CASE("worker_pool: a blocking call holds the worker but uses no CPU") {
-  auto out = run({{"jobs", 20}, {"workers", 10}, {"service_time_ms", 0}, {"blocking_call_ms", 1000},
+  auto out = run({{"jobs", 20},
+                  {"workers", 10},
+                  {"service_time_ms", 0},
+                  {"blocking_call_ms", 1000},
                   {"service_distribution", "constant"}});
   CHECK(out.at("makespan_ms") == doctest::Approx(2000));
   CHECK(out.at("utilization") == doctest::Approx(1));
@@ -146,8 +155,8 @@ TEST_CASE("worker_pool: parents blocking on subtasks in their own pool deadlock 
   // A closed loop of parents, each submitting 3 subtasks to the same 10-thread pool. With 10 or
   // more parents in flight every thread ends up parked on queued subtasks: nothing completes.
   // With 9, one thread is always free for subtasks and the pool makes progress.
-  nlohmann::ordered_json p = {{"workers", 10}, {"subtasks_per_parent", 3}, {"subtask_time_ms", 2},
-                              {"service_time_ms", 1}, {"duration_s", 1}};
+  nlohmann::ordered_json p = {
+      {"workers", 10}, {"subtasks_per_parent", 3}, {"subtask_time_ms", 2}, {"service_time_ms", 1}, {"duration_s", 1}};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     CAPTURE(seed);
     p["parent_concurrency"] = 10;
@@ -170,7 +179,10 @@ TEST_CASE("worker_pool: parents blocking on subtasks in their own pool deadlock 
 }
 
 TEST_CASE("worker_pool: the same seed gives the same run") {
-  nlohmann::ordered_json p = {{"workers", 2}, {"service_time_ms", 0.35}, {"arrival_rate_per_s", 1000}, {"duration_s", 5},
+  nlohmann::ordered_json p = {{"workers", 2},
+                              {"service_time_ms", 0.35},
+                              {"arrival_rate_per_s", 1000},
+                              {"duration_s", 5},
                               {"cpu_limit_cores", 0.5}};
   check_deterministic("worker_pool", p, 7, 8, "p99_latency_ms");
 }

@@ -68,7 +68,8 @@ TEST_CASE_FIXTURE(Fixture, "the consultation settles once one case is clearly ah
 
 TEST_CASE_FIXTURE(Fixture, "answers files: signals with yes, no, unknown or numbers; errors name file:line:column") {
   test::TempDir dir;
-  test::write_file(dir / "a.yaml", "kafka.idle_consumers: yes\nkafka.partition_count: 12\nkafka.consumer_lag_rising: unknown\n");
+  test::write_file(dir / "a.yaml",
+                   "kafka.idle_consumers: yes\nkafka.partition_count: 12\nkafka.consumer_lag_rising: unknown\n");
   auto answers = read_answers_file((dir / "a.yaml").string(), kb);
   REQUIRE(answers.size() == 3);
   CHECK(answers[1].kind == Answer::Kind::Number);

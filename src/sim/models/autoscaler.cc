@@ -63,10 +63,14 @@ class Autoscaler : public Model {
     const double window = p.num("scale_down_stabilization_s"), duration = p.num("duration_s");
     const long long min_r = p.integer("min_replicas"), max_r = p.integer("max_replicas");
     if (capacity <= 0 || target <= 0 || resolution <= 0 || sync <= 0 || duration <= 0)
-      throw Error({}, "SIM003", "pod_capacity_per_s, target_utilization, metrics_resolution_s, sync_period_s and duration_s must be positive");
+      throw Error({}, "SIM003",
+                  "pod_capacity_per_s, target_utilization, metrics_resolution_s, sync_period_s and duration_s must be "
+                  "positive");
     if (min_r < 1 || max_r < min_r) throw Error({}, "SIM003", "need 1 <= min_replicas <= max_replicas");
     const double step_at = p.num("step_at_s");
-    auto offered = [&](double t) { return step_at >= 0 && t >= step_at ? p.num("step_arrival_rate_per_s") : p.num("arrival_rate_per_s"); };
+    auto offered = [&](double t) {
+      return step_at >= 0 && t >= step_at ? p.num("step_arrival_rate_per_s") : p.num("arrival_rate_per_s");
+    };
 
     Engine engine(seed);
     RunResult result;
@@ -91,7 +95,8 @@ class Autoscaler : public Model {
       peak_error = std::max(peak_error, err);
       if (err > 0.01) error_seconds += tick;
       if (ready > 0) utilisation.push_back({t + tick, served / cap});
-      while (!utilisation.empty() && utilisation.front().first < t + tick - 2 * resolution - sync) utilisation.pop_front();
+      while (!utilisation.empty() && utilisation.front().first < t + tick - 2 * resolution - sync)
+        utilisation.pop_front();
       result.series.push_back({t + tick, static_cast<double>(spec)});
       if (t + 2 * tick <= duration + 1e-9) engine.after(tick, serve);
     };
@@ -107,7 +112,8 @@ class Autoscaler : public Model {
         if (end > t - resolution && end <= t + 1e-9) sum += u, ++n;
       if (n > 0) {
         metric = sum / n;
-        sampled_pods = static_cast<long long>(std::count_if(ready_at.begin(), ready_at.end(), [&](double r) { return r <= std::max(0.0, t - resolution); }));
+        sampled_pods = static_cast<long long>(std::count_if(
+            ready_at.begin(), ready_at.end(), [&](double r) { return r <= std::max(0.0, t - resolution); }));
       }
       engine.after(resolution, scrape);
     };
@@ -121,7 +127,8 @@ class Autoscaler : public Model {
       double t = engine.now();
       engine.after(sync, reconcile);
       if (metric < 0) return;
-      long long ready = std::min(sampled_pods, ready_count(t)), unready = static_cast<long long>(ready_at.size()) - ready;
+      long long ready = std::min(sampled_pods, ready_count(t)),
+                unready = static_cast<long long>(ready_at.size()) - ready;
       double ratio = metric / target;
       long long rec = spec;
       if (std::abs(ratio - 1) > tolerance && ready > 0) {

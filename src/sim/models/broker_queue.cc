@@ -58,7 +58,8 @@ class BrokerQueue : public Model {
       if (t >= tail_start - 1e-9 && depth_at_tail < 0) depth_at_tail = total;
       total = 0;
       for (double& d : depth) {
-        double in = per_queue > 0 ? static_cast<double>(std::poisson_distribution<long long>(per_queue)(engine.rng())) : 0;
+        double in =
+            per_queue > 0 ? static_cast<double>(std::poisson_distribution<long long>(per_queue)(engine.rng())) : 0;
         bool paging = d > limit;
         if (paging && paging_started < 0) paging_started = t;
         double out = std::min(d + in, (paging ? paged : capacity) * dt);

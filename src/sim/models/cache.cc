@@ -147,7 +147,8 @@ class Cache : public Model {
         "LRU caches, one per instance (replicas behind a round-robin balancer, or regions), over Zipf or "
         "uniform keys, with optional TTL, warm-up of some instances, and writes that replicate with a lag "
         "and invalidate the caches of only some instances.",
-        {{"instances", 1, "cache instances: replicas behind a round-robin load balancer, or regions each with its own cache"},
+        {{"instances", 1,
+          "cache instances: replicas behind a round-robin load balancer, or regions each with its own cache"},
          {"capacity", 10000, "entries each instance's cache holds; the least recently used is evicted (0: no cache)"},
          {"key_space", 10000, "distinct keys read (pages, rows, objects)"},
          {"zipf_s", 0, "Zipf exponent of key popularity: key k is read with weight k^-s; 0: uniform"},
@@ -157,8 +158,10 @@ class Cache : public Model {
          {"warmed_instances", 0, "instances (the first ones) whose cache starts with the warm_keys most popular keys"},
          {"warm_keys", 0, "keys the warm-up preloads, most popular first (up to capacity)"},
          {"write_rate_per_s", 0, "writes per second (Poisson, keys drawn like reads), committed at instance 0's store"},
-         {"replication_lag_ms", 0, "delay before a write reaches the stores of instances 1.. (other regions' replicas)"},
-         {"invalidated_instances", -1, "the first N instances delete a written key from their cache once the write is applied there; -1: all"},
+         {"replication_lag_ms", 0,
+          "delay before a write reaches the stores of instances 1.. (other regions' replicas)"},
+         {"invalidated_instances", -1,
+          "the first N instances delete a written key from their cache once the write is applied there; -1: all"},
          {"hit_latency_ms", 1, "latency of a read served from the cache, ms"},
          {"miss_latency_ms", 10, "latency of a read that misses and goes to the store, ms"}},
         {{"hit_rate", "fraction of reads served from the cache, all instances"},
@@ -183,8 +186,10 @@ class Cache : public Model {
     const double write_rate = p.num("write_rate_per_s"), lag = p.num("replication_lag_ms") / 1000;
     const double hit_ms = p.num("hit_latency_ms"), miss_ms = p.num("miss_latency_ms");
     require(instances >= 1 && instances <= 10000, "instances must be between 1 and 10000");
-    require(key_space >= 1 && key_space * instances <= 50000000, "key_space x instances must be between 1 and 50,000,000");
-    require(capacity >= 0 && requests >= 1 && requests <= 10000000, "capacity must be >= 0 and requests between 1 and 10,000,000");
+    require(key_space >= 1 && key_space * instances <= 50000000,
+            "key_space x instances must be between 1 and 50,000,000");
+    require(capacity >= 0 && requests >= 1 && requests <= 10000000,
+            "capacity must be >= 0 and requests between 1 and 10,000,000");
     require(rate > 0 && ttl >= 0 && write_rate >= 0 && lag >= 0, "rates must be positive, ttl_s and lag >= 0");
     require(warmed >= 0 && warm_keys >= 0, "warmed_instances and warm_keys must be >= 0");
     if (invalidated < 0) invalidated = instances;
@@ -267,14 +272,10 @@ class Cache : public Model {
       max_rate = std::max(max_rate, r);
     }
     const double total = static_cast<double>(requests);
-    result.outputs = {{"hit_rate", all_hits / total},
-                      {"min_instance_hit_rate", min_rate},
-                      {"max_instance_hit_rate", max_rate},
-                      {"mean_latency_ms", total_ms / total},
-                      {"total_latency_ms", total_ms},
-                      {"evictions", evictions},
-                      {"expirations", expirations},
-                      {"stale_read_fraction", static_cast<double>(stale) / total},
+    result.outputs = {{"hit_rate", all_hits / total},      {"min_instance_hit_rate", min_rate},
+                      {"max_instance_hit_rate", max_rate}, {"mean_latency_ms", total_ms / total},
+                      {"total_latency_ms", total_ms},      {"evictions", evictions},
+                      {"expirations", expirations},        {"stale_read_fraction", static_cast<double>(stale) / total},
                       {"max_stale_ms", max_stale * 1000}};
     return result;
   }
@@ -351,7 +352,8 @@ class BackupRetention : public Model {
          {"erasure_requests", 100, "erasure requests, at uniformly random times over duration_s"},
          {"duration_s", 31536000, "span over which requests arrive (after one retention period of snapshots), s"},
          {"deadline_s", 2592000, "time allowed to complete an erasure, s (30 d = 2,592,000)"}},
-        {{"max_exposure_s", "longest time from an erasure request until no copy (live or snapshot) holds the record, s"},
+        {{"max_exposure_s",
+          "longest time from an erasure request until no copy (live or snapshot) holds the record, s"},
          {"mean_exposure_s", "mean of that time over requests, s"},
          {"past_deadline_fraction", "fraction of requests with a copy still held after deadline_s"},
          {"max_copies_at_deadline", "most snapshots still holding one erased record when its deadline passed"}},

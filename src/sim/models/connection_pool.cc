@@ -31,7 +31,8 @@ class ConnectionPool : public Model {
         {{"pool_size", 10, "connections in the pool (or the database's usable max_connections)"},
          {"arrival_rate_per_s", 100, "requests per second (Poisson), each needing one connection"},
          {"hold_time_ms", 20, "mean time a request holds its connection, ms"},
-         {"hold_time_dist", "exponential", "distribution of hold times (requests' and heavy jobs'): exponential or constant"},
+         {"hold_time_dist", "exponential",
+          "distribution of hold times (requests' and heavy jobs'): exponential or constant"},
          {"acquire_timeout_ms", 30000, "a request waiting this long for a connection gives up (an error), ms"},
          {"heavy_tenant_concurrency", 0, "jobs the heavy tenant keeps asking for connections (closed loop); 0: none"},
          {"heavy_hold_time_ms", 45000, "mean time a heavy job holds its connection, ms"},
@@ -68,10 +69,12 @@ class ConnectionPool : public Model {
           duration(p.num("duration_s")),
           light(timeout) {
       if (pool < 1) throw Error({}, "SIM003", "pool_size must be at least 1");
-      if (rate < 0 || heavy_jobs < 0 || cap < 0) throw Error({}, "SIM003", "rates, concurrency and caps must not be negative");
+      if (rate < 0 || heavy_jobs < 0 || cap < 0)
+        throw Error({}, "SIM003", "rates, concurrency and caps must not be negative");
       if (timeout <= 0) throw Error({}, "SIM003", "acquire_timeout_ms must be positive");
       if (duration <= 0) throw Error({}, "SIM003", "duration_s must be positive");
-      if (rate * duration > 2e6) throw Error({}, "SIM003", "arrival_rate_per_s x duration_s exceeds 2,000,000 requests");
+      if (rate * duration > 2e6)
+        throw Error({}, "SIM003", "arrival_rate_per_s x duration_s exceeds 2,000,000 requests");
       free = pool;
     }
 
@@ -87,7 +90,8 @@ class ConnectionPool : public Model {
     TimedQueue light;                // request traffic, gives up after the timeout
     std::deque<double> heavy_queue;  // heavy jobs, wait as long as it takes
     double area = 0, heavy_area = 0, last_t = 0;
-    long long arrivals = 0, timeouts = 0, served = 0, waited = 0, pending = 0, started = 0;  // pending: measured, waiting
+    long long arrivals = 0, timeouts = 0, served = 0, waited = 0, pending = 0,
+              started = 0;  // pending: measured, waiting
     double wait_sum = 0;
     std::vector<double> latency;
     RunResult result;

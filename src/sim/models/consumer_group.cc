@@ -58,7 +58,8 @@ class ConsumerGroup : public Model {
     {
       long long next = 0;
       for (long long m = 0; m < consumers; ++m)
-        for (long long k = 0; k < owned[static_cast<std::size_t>(m)]; ++k) owner[static_cast<std::size_t>(next++)] = static_cast<std::size_t>(m);
+        for (long long k = 0; k < owned[static_cast<std::size_t>(m)]; ++k)
+          owner[static_cast<std::size_t>(next++)] = static_cast<std::size_t>(m);
     }
     long long idle = std::count(owned.begin(), owned.end(), 0);
 

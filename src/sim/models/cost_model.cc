@@ -35,7 +35,7 @@ class CostModel : public Model {
 
   RunResult run(const Params& p, std::uint64_t) const override {
     const char* names[] = {"internet_egress_gb", "internet_price_per_gb", "nat_processed_gb", "nat_price_per_gb",
-                           "cross_az_gb", "cross_az_price_per_gb", "other_cost_usd"};
+                           "cross_az_gb",        "cross_az_price_per_gb", "other_cost_usd"};
     for (const char* n : names)
       if (p.num(n) < 0) throw Error({}, "SIM003", std::string("parameter '") + n + "' must not be negative");
     double internet = p.num("internet_egress_gb") * p.num("internet_price_per_gb");

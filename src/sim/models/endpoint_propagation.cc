@@ -31,18 +31,22 @@ class EndpointPropagation : public Model {
     static const ModelInfo info{
         "endpoint_propagation",
         "A node failure under a Service: NotReady after the grace period, endpoint removal, eviction after "
-        "the unreachable toleration, and pooled client connections pinned to the dead pods until the client's dead-peer timeout.",
+        "the unreachable toleration, and pooled client connections pinned to the dead pods until the client's "
+        "dead-peer timeout.",
         {{"replicas", 10, "pods behind the Service"},
          {"replicas_on_failed_node", 1, "of them, pods on the node that fails at t = 0"},
          {"arrival_rate_per_s", 200, "client requests per second, req/s"},
          {"pooled_connections", 200, "client keep-alive connections, each dialled to a random pod before the failure"},
          {"heartbeat_interval_s", 10, "node lease renewal interval, s (default 10)"},
          {"node_monitor_period_s", 5, "node controller check interval (--node-monitor-period), s (default 5)"},
-         {"node_monitor_grace_period_s", 40, "--node-monitor-grace-period: no renewal for this long -> NotReady, s (default 40)"},
+         {"node_monitor_grace_period_s", 40,
+          "--node-monitor-grace-period: no renewal for this long -> NotReady, s (default 40)"},
          {"endpoint_propagation_delay_s", 2, "from pods marked not ready to kube-proxy rules without them, s"},
-         {"unreachable_toleration_s", 300, "tolerationSeconds for node.kubernetes.io/unreachable: eviction delay, s (default 300)"},
+         {"unreachable_toleration_s", 300,
+          "tolerationSeconds for node.kubernetes.io/unreachable: eviction delay, s (default 300)"},
          {"pod_startup_s", 30, "from eviction to a replacement pod serving, s"},
-         {"client_dead_peer_timeout_s", 924, "how long a client takes to give up a connection to a dead peer, s (TCP retries2=15: ~924)"},
+         {"client_dead_peer_timeout_s", 924,
+          "how long a client takes to give up a connection to a dead peer, s (TCP retries2=15: ~924)"},
          {"connect_timeout_s", 5, "client timeout of a new connection attempt, s"},
          {"duration_s", 1800, "simulated seconds after the failure"}},
         {{"error_window_s", "from the failure to the end of the last second with failed requests, s"},
@@ -58,11 +62,13 @@ class EndpointPropagation : public Model {
     const long long replicas = p.integer("replicas"), dead_pods = p.integer("replicas_on_failed_node");
     const long long conns = p.integer("pooled_connections");
     if (replicas < 1 || dead_pods < 0 || dead_pods > replicas || conns < 1)
-      throw Error({}, "SIM003", "need replicas >= 1, 0 <= replicas_on_failed_node <= replicas, pooled_connections >= 1");
+      throw Error({}, "SIM003",
+                  "need replicas >= 1, 0 <= replicas_on_failed_node <= replicas, pooled_connections >= 1");
     const double rate = p.num("arrival_rate_per_s"), duration = p.num("duration_s");
     const double dead_peer = p.num("client_dead_peer_timeout_s"), connect_timeout = p.num("connect_timeout_s");
     const double monitor = p.num("node_monitor_period_s");
-    if (monitor <= 0 || connect_timeout <= 0) throw Error({}, "SIM003", "node_monitor_period_s and connect_timeout_s must be positive");
+    if (monitor <= 0 || connect_timeout <= 0)
+      throw Error({}, "SIM003", "node_monitor_period_s and connect_timeout_s must be positive");
 
     Engine engine(seed);
     RunResult result;

@@ -41,8 +41,10 @@ class GraphqlExecutor : public Model {
          {"mean_latency_ms", "mean latency of normal operations, ms"},
          {"p50_latency_ms", "median latency of normal operations, ms"},
          {"p99_latency_ms", "99th percentile latency of normal operations, ms"},
-         {"rejected_attack_fraction", "share of the attack operations that reached a slot which the depth rule rejected"},
-         {"timed_out_attack_fraction", "share of the attack operations that reached a slot which the execution timeout cut off"},
+         {"rejected_attack_fraction",
+          "share of the attack operations that reached a slot which the depth rule rejected"},
+         {"timed_out_attack_fraction",
+          "share of the attack operations that reached a slot which the execution timeout cut off"},
          {"resolver_calls_per_attack", "resolver calls one attack operation asks for"}},
         "busy_workers"};
     return info;
@@ -55,7 +57,8 @@ class GraphqlExecutor : public Model {
     const double validation = p.num("validation_time_ms") / 1000, duration = p.num("duration_s");
     const double depth = p.num("attack_query_depth"), fanout = p.num("list_fanout");
     if (workers < 1 || rate < 0 || attack_rate < 0 || duration <= 0 || timeout <= 0 || depth < 0 || fanout < 0)
-      throw Error({}, "SIM003", "need workers >= 1, positive duration_s and timeout_ms, rates, depth and fanout not negative");
+      throw Error({}, "SIM003",
+                  "need workers >= 1, positive duration_s and timeout_ms, rates, depth and fanout not negative");
 
     // Resolver calls of one attack operation: one list per level, each item resolving the next.
     double calls = 0;

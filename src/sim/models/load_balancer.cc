@@ -33,7 +33,8 @@ class LoadBalancer : public Model {
          {"service_time_dist", "exponential", "distribution of service times: exponential or constant"},
          {"backend_max_concurrency", 100, "workers per backend (requests served at once); more wait in its queue"},
          {"long_poll_backend", -1, "0-based index of the backend holding long polls; -1: none"},
-         {"long_poll_in_flight", 0, "long-polling requests held on that backend for the whole run (each pins a worker)"},
+         {"long_poll_in_flight", 0,
+          "long-polling requests held on that backend for the whole run (each pins a worker)"},
          {"request_timeout_ms", 60000, "a request not answered within this time is an error, ms"},
          {"duration_s", 60, "simulated seconds whose arrivals are measured (the load continues until they are done)"}},
         {{"error_rate", "fraction of requests not answered within the timeout"},
@@ -78,10 +79,13 @@ class LoadBalancer : public Model {
         throw Error({}, "SIM003", "policy must be round_robin, least_conn or random, not '" + policy + "'");
       if (workers < 1) throw Error({}, "SIM003", "backend_max_concurrency must be at least 1");
       if (long_poll >= n) throw Error({}, "SIM003", "long_poll_backend must be below backends (0-based)");
-      if (rate < 0 || timeout <= 0 || duration <= 0) throw Error({}, "SIM003", "rate must not be negative; timeout and duration must be positive");
-      if (rate * duration > 2e6) throw Error({}, "SIM003", "arrival_rate_per_s x duration_s exceeds 2,000,000 requests");
+      if (rate < 0 || timeout <= 0 || duration <= 0)
+        throw Error({}, "SIM003", "rate must not be negative; timeout and duration must be positive");
+      if (rate * duration > 2e6)
+        throw Error({}, "SIM003", "arrival_rate_per_s x duration_s exceeds 2,000,000 requests");
       backends.assign(static_cast<std::size_t>(n), Backend(timeout));
-      if (long_poll >= 0) backends[static_cast<std::size_t>(long_poll)].held = std::max(0LL, p.integer("long_poll_in_flight"));
+      if (long_poll >= 0)
+        backends[static_cast<std::size_t>(long_poll)].held = std::max(0LL, p.integer("long_poll_in_flight"));
     }
 
     Engine engine;
@@ -91,7 +95,7 @@ class LoadBalancer : public Model {
     long long workers, long_poll;
     double timeout, duration;
     std::vector<Backend> backends;
-    std::size_t next = 0;  // round-robin position
+    std::size_t next = 0;                                         // round-robin position
     long long arrivals = 0, errors = 0, spread = 0, pending = 0;  // pending: measured, queued
     std::vector<double> latency;
     RunResult result;

@@ -31,9 +31,11 @@ class RateLimiter : public Model {
         "rate_limiter",
         "A per-key rate limiter (token_bucket, leaky_bucket, fixed_window, sliding_window) over bursty "
         "traffic spread across many keys.",
-        {{"algorithm", "token_bucket", "token_bucket, leaky_bucket (nginx limit_req, delaying), fixed_window or sliding_window"},
+        {{"algorithm", "token_bucket",
+          "token_bucket, leaky_bucket (nginx limit_req, delaying), fixed_window or sliding_window"},
          {"refill_rate_per_s", 10, "token_bucket refill / leaky_bucket drain rate per key, requests per second"},
-         {"bucket_capacity", 10, "token_bucket capacity (tokens, the bucket starts full) / leaky_bucket burst (requests)"},
+         {"bucket_capacity", 10,
+          "token_bucket capacity (tokens, the bucket starts full) / leaky_bucket burst (requests)"},
          {"limit_per_window", 100, "fixed_window / sliding_window: requests admitted per key per window"},
          {"window_s", 60, "fixed_window / sliding_window: window length, seconds"},
          {"keys", 1, "limiter keys the traffic is spread over evenly (client IPs, users)"},
@@ -47,7 +49,8 @@ class RateLimiter : public Model {
          {"admitted_per_s", "requests admitted per second, all keys"},
          {"rejected_per_s", "requests rejected per second, all keys"},
          {"offered_per_key_per_min", "requests offered per key per minute, measured"},
-         {"offered_to_limit_ratio", "offered per key over the limiter's long-run allowance per key (refill rate, or limit per window)"},
+         {"offered_to_limit_ratio",
+          "offered per key over the limiter's long-run allowance per key (refill rate, or limit per window)"},
          {"mean_delay_ms", "mean delay of admitted requests (leaky_bucket only; else 0), ms"},
          {"p99_delay_ms", "99th percentile delay of admitted requests (leaky_bucket only; else 0), ms"}},
         "rejected_per_s"};
@@ -57,11 +60,18 @@ class RateLimiter : public Model {
   RunResult run(const Params& p, std::uint64_t seed) const override {
     const std::string algorithm = p.text("algorithm"), pattern = p.text("arrival_pattern");
     enum Kind { Token, Leaky, Fixed, Sliding } kind;
-    if (algorithm == "token_bucket") kind = Token;
-    else if (algorithm == "leaky_bucket") kind = Leaky;
-    else if (algorithm == "fixed_window") kind = Fixed;
-    else if (algorithm == "sliding_window") kind = Sliding;
-    else throw Error({}, "SIM003", "algorithm must be token_bucket, leaky_bucket, fixed_window or sliding_window, not '" + algorithm + "'");
+    if (algorithm == "token_bucket")
+      kind = Token;
+    else if (algorithm == "leaky_bucket")
+      kind = Leaky;
+    else if (algorithm == "fixed_window")
+      kind = Fixed;
+    else if (algorithm == "sliding_window")
+      kind = Sliding;
+    else
+      throw Error(
+          {}, "SIM003",
+          "algorithm must be token_bucket, leaky_bucket, fixed_window or sliding_window, not '" + algorithm + "'");
     if (pattern != "poisson" && pattern != "periodic")
       throw Error({}, "SIM003", "arrival_pattern must be poisson or periodic, not '" + pattern + "'");
     const double refill = p.num("refill_rate_per_s"), capacity = p.num("bucket_capacity");
@@ -72,7 +82,8 @@ class RateLimiter : public Model {
     if (keys < 1 || burst < 1) throw Error({}, "SIM003", "keys and burst_size must be at least 1");
     if (duration <= 0 || rate < 0 || spread < 0 || capacity < 0 || limit < 0)
       throw Error({}, "SIM003", "duration_s must be positive; rates, sizes and limits must not be negative");
-    if ((kind == Token || kind == Leaky) && refill <= 0) throw Error({}, "SIM003", "refill_rate_per_s must be positive");
+    if ((kind == Token || kind == Leaky) && refill <= 0)
+      throw Error({}, "SIM003", "refill_rate_per_s must be positive");
     if ((kind == Fixed || kind == Sliding) && window <= 0) throw Error({}, "SIM003", "window_s must be positive");
     if (rate * duration > 5e6) throw Error({}, "SIM003", "arrival_rate_per_s x duration_s exceeds 5,000,000 requests");
 
@@ -140,8 +151,10 @@ class RateLimiter : public Model {
             break;
         }
         ++offered;
-        if (ok) ++admitted;
-        else rejected_in_bin[std::min(bins - 1, static_cast<std::size_t>(t / bin_width))] += 1;
+        if (ok)
+          ++admitted;
+        else
+          rejected_in_bin[std::min(bins - 1, static_cast<std::size_t>(t / bin_width))] += 1;
       }
     }
 

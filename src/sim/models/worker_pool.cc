@@ -28,10 +28,10 @@ namespace faultline::sim {
 namespace {
 
 struct Task {
-  double submitted = 0;  ///< s
-  int parent = -1;       ///< the request blocked on this subtask; -1 for a request
-  long long pending = 0; ///< subtasks not yet finished
-  bool failed = false;   ///< a subtask of it was rejected
+  double submitted = 0;   ///< s
+  int parent = -1;        ///< the request blocked on this subtask; -1 for a request
+  long long pending = 0;  ///< subtasks not yet finished
+  bool failed = false;    ///< a subtask of it was rejected
 };
 
 struct Config {
@@ -47,7 +47,8 @@ class Pool {
 
   RunResult run() {
     double per_job = c_.service + c_.call + static_cast<double>(c_.subtasks) * c_.subtask;
-    double horizon = std::max(c_.arrivals_end, static_cast<double>(c_.jobs) * per_job / static_cast<double>(c_.workers));
+    double horizon =
+        std::max(c_.arrivals_end, static_cast<double>(c_.jobs) * per_job / static_cast<double>(c_.workers));
     point_dt_ = horizon > 0 ? horizon / 200 : 1e-3;
     bucket_end_ = point_dt_;
     e_.at(0, [this] {
@@ -61,7 +62,8 @@ class Pool {
     const bool stuck = !queue_.empty() || waiting_ > 0;
     const double window = std::max(c_.arrivals_end, stuck ? last_t_ : last_completion_);
     advance(window);
-    if (window > bucket_end_ - point_dt_) series_.push_back({window, bucket_area_ / (window - (bucket_end_ - point_dt_))});
+    if (window > bucket_end_ - point_dt_)
+      series_.push_back({window, bucket_area_ / (window - (bucket_end_ - point_dt_))});
     const double cores = c_.quota > 0 ? std::min(static_cast<double>(c_.workers), c_.quota / c_.period)
                                       : static_cast<double>(c_.workers);
     const double per_window = window > 0 ? 1 / window : 0;
@@ -87,7 +89,8 @@ class Pool {
         {"utilization", busy_area_ * per_window / static_cast<double>(c_.workers)},
         {"cpu_utilization", cpu_used_ * per_window / cores},
         {"blocked_threads", static_cast<double>(max_waiting_)},
-        {"throttled_period_ratio", periods_ ? static_cast<double>(throttled_periods_) / static_cast<double>(periods_) : 0},
+        {"throttled_period_ratio",
+         periods_ ? static_cast<double>(throttled_periods_) / static_cast<double>(periods_) : 0},
     };
     r.series = std::move(series_);
     return r;
@@ -346,16 +349,23 @@ class WorkerPool : public Model {
         "an optional bounded queue and CFS CPU quota (throttling).",
         {{"workers", 1, "workers (threads, processes, in-flight slots) serving the queue; default 1"},
          {"arrival_rate_per_s", 0, "Poisson arrivals of requests per second during duration_s; default 0: none"},
-         {"duration_s", 60, "seconds during which requests arrive (arrivals and closed loop); the run then drains; default 60"},
+         {"duration_s", 60,
+          "seconds during which requests arrive (arrivals and closed loop); the run then drains; default 60"},
          {"jobs", 0, "a batch of requests all submitted at time 0 (see makespan_ms); default 0"},
-         {"parent_concurrency", 0, "closed loop: requests kept in flight, each finished one replaced at once until duration_s; default 0: none"},
+         {"parent_concurrency", 0,
+          "closed loop: requests kept in flight, each finished one replaced at once until duration_s; default 0: none"},
          {"service_time_ms", 10, "mean CPU time a worker spends on a request, ms; default 10"},
-         {"blocking_call_ms", 0, "mean time a request then holds its worker in a blocking call using no CPU, ms; default 0"},
-         {"subtasks_per_parent", 0, "subtasks a request then submits to the same pool, blocking its worker until all finish; default 0"},
+         {"blocking_call_ms", 0,
+          "mean time a request then holds its worker in a blocking call using no CPU, ms; default 0"},
+         {"subtasks_per_parent", 0,
+          "subtasks a request then submits to the same pool, blocking its worker until all finish; default 0"},
          {"subtask_time_ms", 1, "mean CPU time of a subtask, ms; default 1"},
-         {"service_distribution", "exponential", "distribution of every CPU and call time: exponential or constant; default exponential"},
-         {"queue_capacity", -1, "tasks that may wait; a submission finding the queue full is rejected; default -1: unbounded"},
-         {"cpu_limit_cores", 0, "CFS bandwidth limit: the pool may use this many cores' worth of CPU per period; default 0: none"},
+         {"service_distribution", "exponential",
+          "distribution of every CPU and call time: exponential or constant; default exponential"},
+         {"queue_capacity", -1,
+          "tasks that may wait; a submission finding the queue full is rejected; default -1: unbounded"},
+         {"cpu_limit_cores", 0,
+          "CFS bandwidth limit: the pool may use this many cores' worth of CPU per period; default 0: none"},
          {"cfs_period_ms", 100, "CFS period (cpu.cfs_period_us), ms; default 100"}},
         {{"p50_latency_ms", "median request latency, submission to completion (ms)"},
          {"p99_latency_ms", "99th percentile request latency, submission to completion (ms)"},
@@ -401,7 +411,8 @@ class WorkerPool : public Model {
     if (c.rate < 0 || c.duration < 0 || c.jobs < 0 || c.parent_concurrency < 0 || c.service < 0 || c.call < 0 ||
         c.subtasks < 0 || c.subtask < 0 || c.quota < 0)
       throw Error({}, "SIM003", "worker_pool parameters must not be negative (queue_capacity: -1 for unbounded)");
-    if (c.quota > 0 && c.period <= 0) throw Error({}, "SIM003", "cfs_period_ms must be positive with a cpu_limit_cores");
+    if (c.quota > 0 && c.period <= 0)
+      throw Error({}, "SIM003", "cfs_period_ms must be positive with a cpu_limit_cores");
     if (c.parent_concurrency > 0 && c.service + c.call + static_cast<double>(c.subtasks) * c.subtask <= 0)
       throw Error({}, "SIM003", "a closed loop (parent_concurrency) needs requests that take time");
     c.arrivals_end = c.rate > 0 || c.parent_concurrency > 0 ? c.duration : 0;
