@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "evidence/block_reader.h"
 #include "evidence/expr_eval.h"
+#include "evidence/log_line.h"
 #include "kb/source.h"
 
 namespace faultline::evidence {
@@ -262,13 +263,32 @@ class Gatherer {
     bool checked = false;
     std::uint64_t lines_before = scanner_.stats().lines;
     std::string head;
+    bool json_lines = false;
+    std::string readable;
     while (reader.next(block, first)) {
-      if (!checked && !(checked = accept_first_block(block, label, head))) return;
+      if (!checked) {
+        if (!(checked = accept_first_block(block, label, head))) return;
+        json_lines = looks_like_json_object(block.substr(0, block.find('\n')));
+      }
       if (block.find('\0') != std::string_view::npos && !warned_nul_) {
         warned_nul_ = true;
         ev_.warnings.push_back(label + ": contains NUL bytes; read as text");
       }
-      scan_in_parallel(block, label, first);
+      if (json_lines) {
+        // One readable line per input line, so line numbers stay those of the file.
+        readable.clear();
+        for (std::size_t start = 0; start < block.size();) {
+          std::size_t end = block.find('\n', start);
+          if (end == std::string_view::npos) end = block.size();
+          readable += readable_line(block.substr(start, end - start));
+          readable += '\n';
+          start = end + 1;
+        }
+        if (!block.empty() && block.back() != '\n') readable.pop_back();
+        scan_in_parallel(readable, label, first);
+      } else {
+        scan_in_parallel(block, label, first);
+      }
     }
     merge_second_scanner();
     digest(label, head, reader.bytes_read());
@@ -338,7 +358,10 @@ class Gatherer {
             read_prometheus_line(bare, label + ":" + std::to_string(line_no), ev_.metrics))
           continue;
         if (looks_like_prose(bare)) add_prose(label + ":" + std::to_string(line_no), bare);
-        scan(line, label, line_no);
+        if (looks_like_json_object(line))
+          scan(readable_line(line), label, line_no);
+        else
+          scan(line, label, line_no);
       }
     }
     flush_csv();
