@@ -12,8 +12,8 @@ using Json = nlohmann::json;
 constexpr const char* kLevelKeys[] = {"level", "severity", "lvl", "levelname", "log.level", "@level", "loglevel"};
 constexpr const char* kLoggerKeys[] = {"logger", "logger_name", "loggerName", "log.logger", "caller", "component"};
 constexpr const char* kMessageKeys[] = {"msg", "message", "log", "MESSAGE", "@message", "textPayload", "event"};
-constexpr const char* kErrorKeys[] = {"error", "err", "exception", "stack_trace", "stacktrace", "exc_info",
-                                      "error.message", "errorMessage"};
+constexpr const char* kErrorKeys[] = {"error",      "err",      "exception",     "stack_trace",
+                                      "stacktrace", "exc_info", "error.message", "errorMessage"};
 
 // A field as text: strings as they are, numbers printed, objects by their message-like fields.
 std::string text_of(const Json& v) {
@@ -22,7 +22,8 @@ std::string text_of(const Json& v) {
   if (v.is_object()) {
     std::string out;
     for (const char* k : {"type", "class", "message", "msg", "stack", "stacktrace", "stack_trace"})
-      if (auto it = v.find(k); it != v.end() && it->is_string()) out += (out.empty() ? "" : ": ") + it->get<std::string>();
+      if (auto it = v.find(k); it != v.end() && it->is_string())
+        out += (out.empty() ? "" : ": ") + it->get<std::string>();
     return out;
   }
   return "";

@@ -15,16 +15,20 @@ TEST_CASE("a logback JSON line puts level, logger, message and the stack trace f
       R"("message":"[Consumer clientId=c-1] Offset commit failed","stack_trace":"org.apache.kafka.clients.consumer.CommitFailedException: \"commit\"\n\tat x"})";
   std::string r = readable_line(line);
   CHECK(r.rfind("ERROR o.a.k.c.c.internals.ConsumerCoordinator: [Consumer clientId=c-1] Offset commit failed", 0) == 0);
-  CHECK(r.find("| error: org.apache.kafka.clients.consumer.CommitFailedException: \"commit\" \tat x") != std::string::npos);
+  CHECK(r.find("| error: org.apache.kafka.clients.consumer.CommitFailedException: \"commit\" \tat x") !=
+        std::string::npos);
   CHECK(r.find("\n") == std::string::npos);
   CHECK(r.size() > line.size());
   CHECK(r.substr(r.size() - line.size()) == line);  // the raw line stays, for raw-JSON patterns
 }
 
 TEST_CASE("zap, bunyan/pino, python-json-logger and Kubernetes json-file lines") {
-  CHECK(readable_line(R"({"level":"error","ts":1732788131.1,"caller":"db/pool.go:88","msg":"dial tcp 10.0.0.7:5432: connect: connection refused"})")
-            .rfind("error db/pool.go:88: dial tcp 10.0.0.7:5432: connect: connection refused", 0) == 0);
-  CHECK(readable_line(R"({"name":"api","level":50,"msg":"upstream timed out","err":{"type":"Error","message":"ETIMEDOUT"}})")
+  CHECK(
+      readable_line(
+          R"({"level":"error","ts":1732788131.1,"caller":"db/pool.go:88","msg":"dial tcp 10.0.0.7:5432: connect: connection refused"})")
+          .rfind("error db/pool.go:88: dial tcp 10.0.0.7:5432: connect: connection refused", 0) == 0);
+  CHECK(readable_line(
+            R"({"name":"api","level":50,"msg":"upstream timed out","err":{"type":"Error","message":"ETIMEDOUT"}})")
             .rfind("50 upstream timed out | error: Error: ETIMEDOUT", 0) == 0);
   CHECK(readable_line(R"({"asctime":"x","levelname":"WARNING","name":"worker","message":"retrying in 5s"})")
             .rfind("WARNING retrying in 5s", 0) == 0);
