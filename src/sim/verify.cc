@@ -128,9 +128,11 @@ void check_simulation(const kb::Simulation& sim, kb::Findings& f) {
         add("KB033", e.what());
       }
     }
-  for (const auto& [param, signal] : sim.bind)
+  for (const auto& binding : sim.bind) {
+    const std::string& param = binding.first;  // a named variable: lambdas cannot capture bindings
     if (std::none_of(info.params.begin(), info.params.end(), [&](const ParamSpec& p) { return p.name == param; }))
       add("KB034", "bind names parameter '" + param + "' that model '" + info.name + "' does not have");
+  }
 }
 
 }  // namespace faultline::sim
