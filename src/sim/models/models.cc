@@ -5,6 +5,7 @@ namespace faultline::sim {
 std::vector<std::unique_ptr<Model>> make_all_models() {
   std::vector<std::unique_ptr<Model>> v;
   v.push_back(make_consumer_group());
+  v.push_back(make_hash_ring());
   v.push_back(make_worker_pool());
   v.push_back(make_connection_pool());
   v.push_back(make_rate_limiter());

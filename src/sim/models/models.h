@@ -12,6 +12,7 @@ namespace faultline::sim {
 std::vector<std::unique_ptr<Model>> make_all_models();
 
 std::unique_ptr<Model> make_consumer_group();
+std::unique_ptr<Model> make_hash_ring();
 std::unique_ptr<Model> make_worker_pool();
 std::unique_ptr<Model> make_connection_pool();
 std::unique_ptr<Model> make_rate_limiter();
