@@ -62,6 +62,10 @@ class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text) {}
 
+  // Parentheses, calls, "not" and unary "-" nest by recursion; the limit keeps a hostile
+  // expression from exhausting the stack (found by fuzz_expr).
+  static constexpr int kMaxDepth = 64;
+
   std::unique_ptr<Expr> parse() {
     auto e = parse_or();
     skip_space();
@@ -109,7 +113,18 @@ class Parser {
     return e;
   }
 
+  // Counts one level of nesting for the scope it lives in.
+  struct Nesting {
+    explicit Nesting(Parser& p) : parser(p) {
+      if (++parser.depth_ > kMaxDepth)
+        parser.fail("expression nests deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    ~Nesting() { --parser.depth_; }
+    Parser& parser;
+  };
+
   std::unique_ptr<Expr> parse_or() {
+    Nesting level(*this);
     auto e = parse_and();
     while (eat_keyword("or")) e = binary(Expr::BinaryOp::Or, std::move(e), parse_and());
     return e;
@@ -125,6 +140,7 @@ class Parser {
     skip_space();
     int column = static_cast<int>(pos_) + 1;
     if (eat_keyword("not")) {
+      Nesting level(*this);
       auto e = std::make_unique<Expr>();
       e->kind = Expr::Kind::Not;
       e->column = column;
@@ -177,6 +193,7 @@ class Parser {
     skip_space();
     int column = static_cast<int>(pos_) + 1;
     if (eat("-")) {
+      Nesting level(*this);
       auto e = std::make_unique<Expr>();
       e->kind = Expr::Kind::Negate;
       e->column = column;
@@ -286,6 +303,7 @@ class Parser {
 
   std::string_view text_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -1,6 +1,10 @@
 // evidence/expr.h: parsing the metric-expression language.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "common/error.h"
 #include "evidence/expr.h"
 
@@ -82,6 +86,31 @@ TEST_CASE("syntax errors name the column") {
   expect_syntax_error("max(a, b)", 6, "one argument");
   expect_syntax_error("and > 1", 1, "operand");
   expect_syntax_error("x{a=\"b}", 8, "unterminated");
+}
+
+TEST_CASE("regression: deep nesting is a syntax error, not a stack overflow (found by fuzz_expr)") {
+  expect_syntax_error(std::string(5000, '(').c_str(), 65, "nests deeper than 64");
+  expect_syntax_error((std::string(100, '-') + "1").c_str(), 65, "nests deeper than 64");
+  std::string nots;
+  for (int i = 0; i < 100; ++i) nots += "not ";
+  CHECK_THROWS_AS(parse_expr(nots + "x > 1"), Error);
+  CHECK_NOTHROW(parse_expr(std::string(30, '(') + "x > 1" + std::string(30, ')')));
+}
+
+TEST_CASE("regression inputs found by the fuzzers parse or fail cleanly") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(FAULTLINE_SOURCE_DIR) / "tests" / "fuzz" / "regressions" / "expr";
+  int seen = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    try {
+      parse_expr(text);
+    } catch (const Error&) {
+    }
+    ++seen;
+  }
+  CHECK(seen >= 1);
 }
 
 }  // namespace
