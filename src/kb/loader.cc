@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <filesystem>
 #include <set>
 
@@ -71,6 +72,23 @@ class MapReader {
       return std::nullopt;
     }
     return v;
+  }
+
+  // A whole number that fits an int (case ids); anything else is a finding, never a cast.
+  std::optional<int> whole_number(const char* key, bool required) {
+    if (!has(key)) {
+      if (required) missing(key);
+      return std::nullopt;
+    }
+    YAML::Node n = node_[key];
+    const std::string& s = n.Scalar();
+    long long v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (!n.IsScalar() || ec != std::errc() || end != s.data() + s.size() || v < INT_MIN || v > INT_MAX) {
+      error("KB004", at(file_, n.Mark()), std::string("'") + key + "' must be a whole number");
+      return std::nullopt;
+    }
+    return static_cast<int>(v);
   }
 
   std::vector<std::string> texts(const char* key, bool required) {
@@ -279,7 +297,7 @@ Case read_case(const YAML::Node& node, const std::string& file, Findings& findin
   Case c;
   c.where = {file, 1, 1};
   if (!r.ok()) return c;
-  c.id = static_cast<int>(r.number("id", true).value_or(0));
+  c.id = r.whole_number("id", true).value_or(0);
   c.slug = r.text("slug", true);
   c.title = r.text("title", true);
   c.category = r.text("category", true);
@@ -316,7 +334,7 @@ void read_signal_file(const YAML::Node& root, const std::string& file, Layer& la
 
 void read_incident_marker(const YAML::Node& root, const std::string& file, Layer& layer, Findings& findings) {
   MapReader r(root, file, findings, {"case", "also"}, "expected.yaml");
-  if (auto id = r.number("case", true)) layer.sampled_cases.push_back(static_cast<int>(*id));
+  if (auto id = r.whole_number("case", true)) layer.sampled_cases.push_back(*id);
 }
 
 }  // namespace

@@ -70,6 +70,13 @@ TEST_CASE("KB004: a value of the wrong type is reported where it is") {
   CHECK(f.where.str() == "kb/cases/queues/007-stuck-queue.yaml:10:13");
 }
 
+TEST_CASE(
+    "regression: a case id too large for an int is a finding, not undefined behaviour (found by fuzz_case_loader)") {
+  Finding f = expect_finding(edited(kCase, "id: 7", "id: 1.18889e+35"), "KB004");
+  CHECK(f.message.find("whole number") != std::string::npos);
+  expect_finding(edited(kCase, "id: 7", "id: 99999999999"), "KB004");
+}
+
 TEST_CASE("KB005: a signal id defined twice") {
   auto files = tiny_kb();
   files.push_back(
