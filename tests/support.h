@@ -5,12 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "kb/source.h"
 
@@ -76,10 +79,25 @@ inline RunResult run_faultline(const std::string& args, const std::string& stdin
   return r;
 }
 
+inline int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+/// Runs args with --json and checks the contract for bad input: exit 2, nothing on stdout, one
+/// line on stderr that names `names` (the input, the place, the flag).
+inline void expect_bad_input(const std::string& args, const std::string& names, const std::string& stdin_text = "");
+
 inline std::string quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
+}
+
+inline void expect_bad_input(const std::string& args, const std::string& names, const std::string& stdin_text) {
+  CAPTURE(args);
+  RunResult r = run_faultline(args + " --json", stdin_text);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(count_lines(r.err) == 1);
+  CHECK_MESSAGE(r.err.find(names) != std::string::npos, r.err);
 }
 
 /// A minimal valid knowledge base: one signal file, one case, its sample marker.

@@ -8,8 +8,6 @@
 namespace faultline::test {
 namespace {
 
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
-
 TEST_SUITE("e2e") {
   TEST_CASE("--version and --help load nothing and exit 0") {
     RunResult v = run_faultline("--version --db /nonexistent/dir/h.db");
@@ -49,10 +47,7 @@ TEST_SUITE("e2e") {
   }
 
   TEST_CASE("an unknown case is exit 2, one line, nothing on stdout even with --json") {
-    RunResult r = run_faultline("cases show 999 --json");
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(count_lines(r.err) == 1);
+    expect_bad_input("cases show 999", "999");
     RunResult s = run_faultline("cases show kafka-consumers-exceed-partition");
     CHECK(s.exit_code == 2);
     CHECK(s.err.find("did you mean 'kafka-consumers-exceed-partitions'") != std::string::npos);
@@ -169,12 +164,7 @@ references: [x]
     write_broken_kb(dir);
     for (const char* cmd :
          {"cases list", "cases show 10", "cases search kafka", "kb stats", "kb patterns", "kb build"}) {
-      CAPTURE(cmd);
-      RunResult r = run_faultline("--kb " + dir.str() + " " + cmd + " --json");
-      CHECK(r.exit_code == 2);
-      CHECK(count_lines(r.err) == 1);
-      CHECK(r.err.find(dir.str()) != std::string::npos);
-      CHECK(r.out.empty());
+      expect_bad_input("--kb " + dir.str() + " " + cmd, dir.str());
     }
     RunResult missing = run_faultline("--kb " + (dir / "nope").string() + " cases list");
     CHECK(missing.exit_code == 2);

@@ -14,17 +14,6 @@ namespace {
 
 const std::string kSource = FAULTLINE_SOURCE_DIR;
 
-int lines_of(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
-
-void expect_bad_input(const std::string& args, const std::string& names, const std::string& stdin_text = "") {
-  CAPTURE(args);
-  RunResult r = run_faultline(args + " --json", stdin_text);
-  CHECK(r.exit_code == 2);
-  CHECK(r.out.empty());
-  CHECK(lines_of(r.err) == 1);
-  CHECK_MESSAGE(r.err.find(names) != std::string::npos, r.err);
-}
-
 TEST_SUITE("e2e") {
   TEST_CASE("each case is found in the top 3 by a sentence a user would type") {
     std::ifstream in(kSource + "/tests/data/search_sentences.tsv");
